@@ -1,0 +1,3 @@
+from tepai.cli import main
+
+main()

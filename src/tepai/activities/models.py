@@ -1,0 +1,63 @@
+"""Work records (工作记录): the day-to-day activities that the programme KPIs count."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tepai.core.models import RegistryModel, unique_code_constraint
+
+
+class ActivityKind(models.TextChoices):
+    """Kinds of work, each with what its quantity measures."""
+
+    TRAINING = "training", _("培训帮带")  # local people trained
+    VISIT = "visit", _("入疆服务")  # person-times of visits
+    VARIETY = "variety", _("品种引进")  # varieties introduced
+    INVESTMENT = "investment", _("招商考察")  # investment delegations
+    LANDING = "landing", _("项目落地")  # projects landed
+    DONATION = "donation", _("捐赠")
+    ENTERPRISE_SERVICE = "service", _("企业服务")  # enterprises served
+    OTHER = "other", _("其他")
+
+
+class Activity(RegistryModel):
+    """One recorded piece of work by commissioners, with the quantity the KPIs sum."""
+
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ActivityKind.choices)
+    commissioners = models.ManyToManyField(
+        "commissioners.Commissioner",
+        related_name="activities",
+        blank=True,
+        verbose_name=_("特派员"),
+    )
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise", related_name="activities", blank=True, verbose_name=_("企业")
+    )
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    is_trial = models.BooleanField(_("试验示范"), default=False)
+    batch = models.ForeignKey(
+        "programs.Batch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("批次"),
+    )
+    notes = models.TextField(_("说明"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("工作记录")
+        verbose_name_plural = _("工作记录")
+        ordering = ["-date", "id"]
+        constraints = [
+            unique_code_constraint("activity"),
+            models.CheckConstraint(
+                condition=Q(is_trial=False) | Q(kind="variety"), name="activity_trial_only_variety"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

@@ -1,0 +1,11 @@
+"""Create/edit forms for the cases registry (used by the admin and, later, the web UI)."""
+
+from django import forms
+
+from tepai.cases.models import Case
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["code", "title", "body", "projects", "activities", "batch"]

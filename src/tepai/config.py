@@ -1,0 +1,139 @@
+"""Typed reading of tepai's environment settings.
+
+All configuration comes from ``TEPAI_*`` environment variables, read here and nowhere else, so
+that a bad value stops the program at start-up with a message naming the variable instead of
+failing later in the middle of a request or an import.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+__all__ = [
+    "ConfigError",
+    "DatabaseConfig",
+    "env_bool",
+    "env_path",
+    "parse_database_url",
+    "secret_key",
+]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    """A TEPAI_* setting has a value tepai cannot use."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return the boolean in environment variable ``name`` (1/0, true/false, yes/no, on/off)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+
+
+def env_path(name: str, default: str) -> Path:
+    """Return the absolute path in ``name`` (or ``default``), with ``~`` expanded."""
+    raw = os.environ.get(name, "").strip() or default
+    return Path(raw).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the database lives, in the shape Django's DATABASES entry needs."""
+
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine == "django.db.backends.sqlite3"
+
+
+_PG_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+
+def parse_database_url(url: str, home: Path) -> DatabaseConfig:
+    """Return the database described by ``url``.
+
+    ``sqlite:///relative/or/absolute.db`` (three slashes, path relative to the working
+    directory unless absolute; ``sqlite:////abs`` also works), ``sqlite://`` alone means
+    ``$TEPAI_HOME/tepai.db``; ``postgresql://user:pass@host:port/dbname?sslmode=require``.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        if path in ("", "/"):
+            return DatabaseConfig("django.db.backends.sqlite3", str(home / "tepai.db"))
+        # urlsplit keeps the leading "/" of "sqlite:///x.db"; strip exactly one so that
+        # "sqlite:///x.db" is relative and "sqlite:////abs/x.db" is absolute.
+        file_path = Path(path[1:]) if path.startswith("/") else Path(path)
+        return DatabaseConfig("django.db.backends.sqlite3", str(file_path.expanduser().resolve()))
+    if scheme in _PG_SCHEMES:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(f"TEPAI_DATABASE_URL={url!r}: the database name is missing")
+        try:
+            port = str(parts.port or "")
+        except ValueError as exc:
+            raise ConfigError(f"TEPAI_DATABASE_URL={url!r}: bad port") from exc
+        query = parse_qs(parts.query)
+        options = tuple(sorted((key, values[-1]) for key, values in query.items()))
+        return DatabaseConfig(
+            "django.db.backends.postgresql",
+            name,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=port,
+            options=options,
+        )
+    raise ConfigError(
+        f"TEPAI_DATABASE_URL={url!r}: unsupported scheme {scheme!r}; "
+        "use sqlite:///path/to/tepai.db or postgresql://user:password@host:port/name"
+    )
+
+
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "insecure", "dev", "test"}
+
+
+def secret_key(home: Path, *, debug: bool) -> str:
+    """Return TEPAI_SECRET_KEY, or a key generated once and kept in ``home/secret_key``.
+
+    A placeholder or short key is refused unless debugging, because it would let anyone forge
+    sessions on a production server.
+    """
+    raw = os.environ.get("TEPAI_SECRET_KEY", "").strip()
+    if raw:
+        if not debug and (raw.lower() in _PLACEHOLDER_SECRETS or len(raw) < 32):
+            raise ConfigError("TEPAI_SECRET_KEY is a placeholder or shorter than 32 characters")
+        return raw
+    key_file = home / "secret_key"
+    if key_file.exists():
+        stored = key_file.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    home.mkdir(parents=True, exist_ok=True)
+    generated = secrets.token_urlsafe(50)
+    # Created with owner-only permissions: the key signs every session.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(generated + "\n")
+    return generated

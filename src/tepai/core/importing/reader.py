@@ -1,0 +1,138 @@
+"""Reading .xlsx and .csv files into rows keyed by cleaned header names."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from tepai.core.cleaning import clean_text
+from tepai.core.importing.errors import ImportFailed, RowError
+
+# Encodings real offices' CSV exports come in: Excel on Chinese Windows writes GB18030/GBK.
+_CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def normalise_header(text: object) -> str:
+    """Return a header in the form columns are matched by: half-width, no spaces, no '*'."""
+    cleaned = clean_text(text).replace(" ", "").replace("*", "")
+    # Full-width brackets become "(" and ")" in clean_text; templates use Chinese brackets.
+    return cleaned.replace("(", "（").replace(")", "）")
+
+
+@dataclass
+class SheetRow:
+    """One data row: its number in the sheet (header = 1) and its cells by header."""
+
+    number: int
+    cells: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A sheet's header and non-empty data rows."""
+
+    headers: list[str]
+    rows: list[SheetRow]
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _build_table(raw_rows: list[tuple[int, list[object]]]) -> Table:
+    if not raw_rows:
+        raise ImportFailed([RowError(1, "表头", "文件是空的，没有表头行")])
+    header_number, header_cells = raw_rows[0]
+    if header_number != 1:
+        raise ImportFailed([RowError(1, "表头", "第1行必须是表头（列名）")])
+    headers = [normalise_header(cell) for cell in header_cells]
+    # Trailing empty header cells are formatting left-overs, not columns.
+    while headers and not headers[-1]:
+        headers.pop()
+    rows: list[SheetRow] = []
+    for number, cells in raw_rows[1:]:
+        values = {
+            header: cells[index] if index < len(cells) else None
+            for index, header in enumerate(headers)
+            if header
+        }
+        if all(_is_blank(value) for value in values.values()):
+            continue
+        rows.append(SheetRow(number, values))
+    return Table(headers, rows)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for a broken file
+        raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        raw_rows = [
+            (number, list(values))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    # Leading blank rows would shift the header; report them rather than guess.
+    while raw_rows and all(_is_blank(v) for v in raw_rows[0][1]):
+        raw_rows.pop(0)
+    return _build_table(raw_rows)
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in _CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(
+        [RowError(1, "文件", "无法识别 CSV 文件的编码（支持 UTF-8 与 GB18030/GBK）")]
+    )
+
+
+def _read_csv(data: bytes) -> Table:
+    text = _decode_csv(data)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    return _build_table([(number, list(row)) for number, row in enumerate(reader, start=1)])
+
+
+def read_table(source: str | Path | BinaryIO, *, filename: str | None = None) -> Table:
+    """Return the first sheet of an .xlsx file or a .csv file as a :class:`Table`.
+
+    ``source`` is a path or an open binary file (then ``filename`` tells the format).
+    Raises :class:`ImportFailed` for unreadable files.
+    """
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = filename or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFailed(
+                [RowError(0, "文件", f"无法打开文件 {path}：{exc.strerror}")]
+            ) from exc
+    else:
+        name = filename or getattr(source, "name", "") or ""
+        data = source.read()
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(data)
+    if suffix == ".xls":
+        raise ImportFailed([RowError(0, "文件", "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx")])
+    raise ImportFailed(
+        [RowError(0, "文件", f"不支持的文件类型“{suffix or name}”，请使用 .xlsx 或 .csv")]
+    )

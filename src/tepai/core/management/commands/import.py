@@ -1,0 +1,36 @@
+"""``tepai import REGISTRY FILE``: load a spreadsheet into one registry, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tepai.core.importing import ImportFailed, read_table
+from tepai.core.importing.registry import IMPORTERS, get_importer
+
+
+class Command(BaseCommand):
+    help = "从 .xlsx 或 .csv 文件导入数据（任何一行有误则整个文件不导入）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("registry", choices=list(IMPORTERS), help="数据类别")
+        parser.add_argument("file", help=".xlsx 或 .csv 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--batch", help="把名册中的所有人加入该批次（仅特派员）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        importer_class = get_importer(options["registry"])
+        if options["batch"] and options["registry"] != "commissioners":
+            raise CommandError("--batch 只能用于导入特派员名册（commissioners）")
+        importer = importer_class(batch=options["batch"])
+        try:
+            table = read_table(options["file"])
+            result = importer.run(table, dry_run=options["dry_run"])
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"导入失败：发现 {len(failure.errors)} 处错误，数据库未做任何修改。"
+            ) from failure
+        self.stdout.write(result.summary())

@@ -1,0 +1,50 @@
+"""``tepai demo``: build the demo programme (idempotent) and serve it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tepai.core.importing import ImportFailed
+from tepai.demo.loader import DEMO_USERNAME, demo_password, ensure_demo_admin, load_demo
+from tepai.programs.models import Batch
+from tepai.reports.batch_stats import batch_report
+from tepai.reports.kpi import kpi_report
+
+
+class Command(BaseCommand):
+    help = "创建演示数据（浙江组团式科技援疆阿克苏项目）并启动服务；可重复运行。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动服务")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("init", verbosity=options["verbosity"])
+        self.stdout.write("正在载入演示数据……")
+        try:
+            load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(str(error))
+            raise CommandError("演示数据载入失败，已全部撤销") from failure
+        password = demo_password(settings.TEPAI_HOME)
+        ensure_demo_admin(password)
+        for batch in Batch.objects.all():
+            stats = batch_report(batch)
+            self.stdout.write(
+                f"{batch.name}：{stats.members} 人，{stats.institutions} 家单位，平均年龄 "
+                f"{stats.average_age}，博士占比 {stats.doctorate_percent}%"
+            )
+            self.stdout.write(kpi_report(batch).narrative())
+        url = f"http://{options['host']}:{options['port']}/admin/"
+        self.stdout.write(f"\n演示账号：{DEMO_USERNAME}  密码：{password}")
+        if options["no_serve"]:
+            self.stdout.write(f"已完成。启动服务：tepai serve，然后访问 {url}")
+            return
+        self.stdout.write(f"访问地址：{url}")
+        call_command("serve", host=options["host"], port=options["port"])

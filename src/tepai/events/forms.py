@@ -1,0 +1,11 @@
+"""Create/edit forms for the events registry (used by the admin and, later, the web UI)."""
+
+from django import forms
+
+from tepai.events.models import Event
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["code", "name", "kind", "date", "location", "batch", "description"]

@@ -1,0 +1,32 @@
+"""Create/edit forms for the projects registry (used by the admin and, later, the web UI)."""
+
+from django import forms
+
+from tepai.projects.models import Project
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "level",
+            "led_by_commissioner",
+            "commissioners",
+            "enterprise",
+            "demand",
+            "amount",
+            "signed_on",
+            "signing_event",
+            "status",
+            "batch",
+            "description",
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("kind") == "research" and not cleaned.get("level"):
+            self.add_error("level", "科研项目必须填写项目级别")
+        return cleaned

@@ -1,0 +1,136 @@
+"""Django settings for tepai, built from the environment by :mod:`tepai.config`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tepai.config import env_bool, env_path, parse_database_url, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+
+TEPAI_HOME = env_path("TEPAI_HOME", "./tepai-data")
+DEBUG = env_bool("TEPAI_DEBUG", False)
+SECRET_KEY = secret_key(TEPAI_HOME, debug=DEBUG)
+ALLOWED_HOSTS = [
+    host.strip() for host in os.environ.get("TEPAI_ALLOWED_HOSTS", "*").split(",") if host.strip()
+]
+
+REGISTRY_APPS = [
+    "tepai.institutions",
+    "tepai.events",
+    "tepai.programs",
+    "tepai.commissioners",
+    "tepai.enterprises",
+    "tepai.demands",
+    "tepai.outcomes",
+    "tepai.projects",
+    "tepai.activities",
+    "tepai.cases",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tepai.core",
+    *REGISTRY_APPS,
+    "tepai.reports",
+    "tepai.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tepai.urls"
+WSGI_APPLICATION = "tepai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database = parse_database_url(os.environ.get("TEPAI_DATABASE_URL", "") or "sqlite://", TEPAI_HOME)
+if _database.is_sqlite:
+    Path(_database.name).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": _database.engine,
+            "NAME": _database.name,
+            "OPTIONS": {
+                # WAL lets readers work while one writer commits; IMMEDIATE takes the write
+                # lock at BEGIN so two writers queue instead of failing mid-transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                ),
+            },
+            "TEST": {"NAME": None},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": _database.engine,
+            "NAME": _database.name,
+            "USER": _database.user,
+            "PASSWORD": _database.password,
+            "HOST": _database.host,
+            "PORT": _database.port,
+            "OPTIONS": dict(_database.options),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = TEPAI_HOME / "static"
+MEDIA_ROOT = TEPAI_HOME / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGIN_URL = "/admin/login/"
