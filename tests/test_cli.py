@@ -64,3 +64,50 @@ def test_batch_create_import_and_report_from_the_shell(tmp_path: Path) -> None:
     data = json.loads(report.stdout)
     assert (data["members"], data["institutions"], data["average_age"]) == (2, 2, 38.5)
     assert data["doctorate_percent"] == 50.0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_refuses_an_uninitialised_database(tmp_path: Path) -> None:
+    result = run(tmp_path, "serve", "--port", str(_free_port()))
+    assert result.returncode != 0
+    assert "tepai init" in result.stderr
+
+
+def test_serve_answers_with_the_chinese_admin_and_its_static_files(tmp_path: Path) -> None:
+    import time
+    import urllib.request
+
+    assert run(tmp_path, "init").returncode == 0
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TEPAI_")}
+    environment["TEPAI_HOME"] = str(tmp_path)
+    server = subprocess.Popen(
+        ["tepai", "serve", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/") as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert "特派" in page
+        assert "登录" in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/admin/css/base.css") as css:
+            assert css.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -125,6 +125,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = TEPAI_HOME / "static"
+# WhiteNoise indexes STATIC_ROOT at start-up and warns when it is missing (before `tepai init`).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = TEPAI_HOME / "media"
 
 SESSION_COOKIE_HTTPONLY = True

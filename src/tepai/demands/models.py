@@ -53,7 +53,8 @@ class InvalidTransition(Exception):
         self.current = current
         self.target = target
         super().__init__(
-            f"需求状态不能从“{DemandStatus(current).label}”变为“{DemandStatus(target).label}”"
+            _("需求状态不能从“%(current)s”变为“%(target)s”")
+            % {"current": DemandStatus(current).label, "target": DemandStatus(target).label}
         )
 
 

@@ -1,6 +1,7 @@
 """Create/edit forms for the projects registry (used by the admin and, later, the web UI)."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from tepai.projects.models import Project
 
@@ -28,5 +29,5 @@ class ProjectForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("kind") == "research" and not cleaned.get("level"):
-            self.add_error("level", "科研项目必须填写项目级别")
+            self.add_error("level", _("科研项目必须填写项目级别"))
         return cleaned

@@ -36,7 +36,7 @@ def test_it_walks_the_life_cycle_and_logs_each_step(demand: Demand) -> None:
 
 
 def test_it_refuses_skipping_review(demand: Demand) -> None:
-    with pytest.raises(InvalidTransition, match="草稿.*已签约"):
+    with pytest.raises(InvalidTransition, match=r"草稿.*已签约"):
         demand.transition_to(DemandStatus.SIGNED)
     demand.refresh_from_db()
     assert demand.status == DemandStatus.DRAFT

@@ -70,5 +70,5 @@ def test_the_command_names_unknown_batches() -> None:
     from django.core.management.base import CommandError
 
     make_batch("第一批")
-    with pytest.raises(CommandError, match="第九批.*第一批"):
+    with pytest.raises(CommandError, match=r"第九批.*第一批"):
         call_command("report", "batch", "第九批")
