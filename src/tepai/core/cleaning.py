@@ -59,7 +59,14 @@ EMPTY = "不能为空"
 # ---------------------------------------------------------------------------------------------
 
 _FULL_WIDTH_OFFSET = 0xFEE0
-_TRANSLATION = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
+# Chinese prose is written with these full-width marks; turning them into ASCII would corrupt
+# every 简介 and official name (浙阿纺织服装科技创新（国家高新区）中心), so clean_text keeps them
+# and only the compact form used for codes, numbers and dates folds them too.
+_CHINESE_PUNCTUATION = "，：；！？（）"
+_HALF_WIDTH_ALL = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
+_TRANSLATION = {
+    code: half for code, half in _HALF_WIDTH_ALL.items() if chr(code) not in _CHINESE_PUNCTUATION
+}
 # Zero-width characters are invisible in Excel but break every comparison; the BOM also turns
 # up at the start of the first cell of CSV files saved by Notepad.
 _TRANSLATION.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
@@ -68,6 +75,8 @@ _TRANSLATION.update(
     {code: 0x20 for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
 )
 
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAS_CJK = re.compile(f"[{_CJK}]")
 _WHITESPACE = re.compile(r"\s+")
 _LINE_WHITESPACE = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
@@ -139,12 +148,15 @@ def clean_text(value: object, *, keep_newlines: bool = False) -> str:
         text = _WHITESPACE.sub(" ", text).strip()
     if text in _MISSING_MARKERS:
         return ""
+    if _HAS_CJK.search(text):
+        # In Chinese text a clerk's ASCII brackets mean the same as full-width ones; one form
+        # keeps names such as 中心（拜城） comparable across sheets.
+        text = text.replace("(", "（").replace(")", "）")
     if text.upper() in _EXCEL_ERRORS:
         raise CleaningError(f"单元格是Excel错误值“{text}”，请检查公式")
     return text
 
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 # Transliterated names (买买提·吐尔逊, common in Xinjiang) use U+00B7, but clerks type whatever
 # dot their input method offers; one form keeps such names comparable across sheets.
@@ -183,9 +195,14 @@ def split_multi(value: object) -> list[str]:
     return items
 
 
+def _half_width(value: object) -> str:
+    """Return clean_text with the Chinese punctuation folded to ASCII too (for parsing)."""
+    return clean_text(value).translate(_HALF_WIDTH_ALL)
+
+
 def _compact(value: object) -> str:
-    """Return clean_text without any spaces, the form used to match codes and keywords."""
-    return clean_text(value).replace(" ", "")
+    """Return clean_text, all half-width and without spaces: the form codes and numbers take."""
+    return _half_width(value).replace(" ", "")
 
 
 def _shorten(text: str, limit: int = 30) -> str:
@@ -330,7 +347,7 @@ def parse_partial_date(value: object) -> PartialDate:
         raise _unrecognised(str(value))
     if isinstance(value, int | float | Decimal) and not _is_missing(value):
         return _date_from_number(value)
-    text = clean_text(value)
+    text = _half_width(value)
     if not text:
         raise CleaningError(EMPTY)
     return _date_from_text(text)
@@ -637,7 +654,7 @@ def parse_phone(value: object) -> str:
     Accepts +86/0086/86 prefixes, spaces, dashes and brackets, and extensions written with
     转, 分机, ext or a final dash.
     """
-    original = clean_text(value)
+    original = _half_width(value)
     if not original:
         raise CleaningError(EMPTY)
     if _MULTI_SEPARATORS.search(original):
@@ -695,7 +712,7 @@ def parse_email(value: object) -> str:
     Spaces are dropped, a leading "mailto:" is removed, and the Chinese full stop that input
     methods produce (qq。com) is read as a dot.
     """
-    original = clean_text(value)
+    original = _half_width(value)
     text = original.replace(" ", "").replace("。", ".")
     if not text:
         raise CleaningError(EMPTY)

@@ -82,8 +82,12 @@ def test_it_makes_cleaning_error_a_value_error():
         ("北京\u200b大学", "北京大学"),
         ("a\x07b", "a b"),
         # Full-width brackets and commas are in U+FF01–U+FF5E, so they turn half-width.
-        ("教授（博导）", "教授(博导)"),
-        ("甲，乙；丙：丁！", "甲,乙;丙:丁!"),
+        # Chinese prose keeps its full-width punctuation; ASCII brackets in Chinese text become
+        # full-width so that official names compare equal however they were typed.
+        ("教授（博导）", "教授（博导）"),
+        ("教授(博导)", "教授（博导）"),
+        ("甲，乙；丙：丁！", "甲，乙；丙：丁！"),
+        ("ＴＲＬ(7)", "TRL(7)"),
         # Punctuation outside that block stays as it is.
         ("甲、乙。《丙》“丁”", "甲、乙。《丙》“丁”"),
         (True, "True"),
