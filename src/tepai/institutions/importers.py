@@ -24,10 +24,11 @@ def guess_institution_type(name: str) -> str:
     """Return the likely type of an institution from its name (for ones created on the fly)."""
     if "医院" in name:
         return InstitutionType.HOSPITAL
-    if name.endswith(("大学", "学院", "学校")):
-        return InstitutionType.UNIVERSITY
+    # Before the university endings: 浙江省农业科学院 ends in 学院 but is an institute.
     if any(word in name for word in ("研究院", "研究所", "科学院", "研究中心")):
         return InstitutionType.RESEARCH_INSTITUTE
+    if name.endswith(("大学", "学院", "学校")):
+        return InstitutionType.UNIVERSITY
     if name.endswith(("公司", "集团", "厂")):
         return InstitutionType.ENTERPRISE
     return InstitutionType.OTHER

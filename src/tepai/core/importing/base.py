@@ -162,9 +162,10 @@ class Importer:
         filled: set[str] = set()
         for header, column in mapping.items():
             raw = row.cells.get(header)
-            if raw is None or (isinstance(raw, str) and not clean_text(raw)):
-                continue
             try:
+                # clean_text itself refuses Excel error values (#N/A), so it belongs in the try.
+                if raw is None or (isinstance(raw, str) and not clean_text(raw)):
+                    continue
                 values[column.key] = column.parse(raw)
                 filled.add(column.key)
             except CleaningError as exc:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from tepai.core.cleaning import (
     CleaningError,
@@ -17,22 +18,31 @@ from tepai.core.cleaning import (
 )
 
 
+def _choice_key(label: object) -> str:
+    return clean_text(label).replace(" ", "").lower()
+
+
 def choice(
     choices: type[models.TextChoices], aliases: Mapping[str, str] | None = None
 ) -> Callable[[object], str]:
-    """Return a parser accepting a choice's Chinese label, its code, or an alias."""
+    """Return a parser accepting a choice's Chinese or English label, its code, or an alias.
+
+    Labels are read with translation switched off (the Chinese source) and in English, so the
+    parser accepts both whatever language is active when the module is first imported.
+    """
     lookup: dict[str, str] = {}
-    for value, label in choices.choices:
-        lookup[str(label)] = value
-        lookup[str(value).lower()] = value
-    for alias, value in (aliases or {}).items():
-        lookup[alias] = value
+    with translation.override("en"):
+        lookup.update({_choice_key(label): value for value, label in choices.choices})
+    with translation.override(None):
+        lookup.update({_choice_key(label): value for value, label in choices.choices})
+        allowed = "、".join(str(label) for _, label in choices.choices)
+    lookup.update({_choice_key(value): value for value in choices.values})
+    lookup.update({_choice_key(alias): value for alias, value in (aliases or {}).items()})
 
     def parse(raw: object) -> str:
-        text = clean_text(raw).replace(" ", "")
-        found = lookup.get(text) or lookup.get(text.lower())
+        text = clean_text(raw)
+        found = lookup.get(_choice_key(text))
         if found is None:
-            allowed = "、".join(str(label) for _, label in choices.choices)
             raise CleaningError(f"“{text}”不是可选值（可填：{allowed}）")
         return found
 

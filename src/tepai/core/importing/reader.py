@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from tepai.core.cleaning import clean_text
+from tepai.core.cleaning import CleaningError, clean_text
 from tepai.core.importing.errors import ImportFailed, RowError
 
 # Encodings real offices' CSV exports come in: Excel on Chinese Windows writes GB18030/GBK.
@@ -48,7 +48,12 @@ def _build_table(raw_rows: list[tuple[int, list[object]]]) -> Table:
     header_number, header_cells = raw_rows[0]
     if header_number != 1:
         raise ImportFailed([RowError(1, "表头", "第1行必须是表头（列名）")])
-    headers = [normalise_header(cell) for cell in header_cells]
+    headers = []
+    for index, cell in enumerate(header_cells, start=1):
+        try:
+            headers.append(normalise_header(cell))
+        except CleaningError as exc:
+            raise ImportFailed([RowError(1, f"第{index}列", str(exc))]) from exc
     # Trailing empty header cells are formatting left-overs, not columns.
     while headers and not headers[-1]:
         headers.pop()
@@ -74,6 +79,9 @@ def _read_xlsx(data: bytes) -> Table:
         raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the size the writing program stored, which some tools get
+        # wrong; rows past it would be dropped silently.
+        sheet.reset_dimensions()
         raw_rows = [
             (number, list(values))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)

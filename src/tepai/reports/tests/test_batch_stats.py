@@ -16,10 +16,20 @@ def test_it_computes_the_published_figures() -> None:
     other = make_batch("第一批", dispatch=datetime.date(2023, 4, 20))
     # Ages on 2024-04-24: 40 (birthday passed), 44 (birthday on the day), 35 (birthday tomorrow).
     make_commissioner(batch=batch, institution="甲大学", birth=datetime.date(1984, 1, 1))
-    make_commissioner(batch=batch, institution="甲大学", birth=datetime.date(1980, 4, 24),
-                      degree=Degree.MASTER, title_level=TitleLevel.VICE_SENIOR)
-    make_commissioner(batch=batch, institution="乙研究院", birth=datetime.date(1988, 4, 25),
-                      title_level=TitleLevel.INTERMEDIATE, research_fields=["印染", "纺织"])
+    make_commissioner(
+        batch=batch,
+        institution="甲大学",
+        birth=datetime.date(1980, 4, 24),
+        degree=Degree.MASTER,
+        title_level=TitleLevel.VICE_SENIOR,
+    )
+    make_commissioner(
+        batch=batch,
+        institution="乙研究院",
+        birth=datetime.date(1988, 4, 25),
+        title_level=TitleLevel.INTERMEDIATE,
+        research_fields=["印染", "纺织"],
+    )
     make_commissioner(batch=other, institution="丙大学")
 
     report = batch_report(batch)

@@ -16,14 +16,26 @@ def programme() -> dict:
     first = make_batch("第一批")
     second = make_batch("第二批")
     led = [
-        make_project(batch=first, kind=ProjectKind.RESEARCH, level=ProjectLevel.NATIONAL,
-                     led_by_commissioner=True),
-        make_project(batch=first, kind=ProjectKind.RESEARCH, level=ProjectLevel.PROVINCIAL,
-                     led_by_commissioner=True),
+        make_project(
+            batch=first,
+            kind=ProjectKind.RESEARCH,
+            level=ProjectLevel.NATIONAL,
+            led_by_commissioner=True,
+        ),
+        make_project(
+            batch=first,
+            kind=ProjectKind.RESEARCH,
+            level=ProjectLevel.PROVINCIAL,
+            led_by_commissioner=True,
+        ),
     ]
     # Neither counts as a provincial-or-higher project led: one is prefectural, one only joined.
-    make_project(batch=first, kind=ProjectKind.RESEARCH, level=ProjectLevel.PREFECTURAL,
-                 led_by_commissioner=True)
+    make_project(
+        batch=first,
+        kind=ProjectKind.RESEARCH,
+        level=ProjectLevel.PREFECTURAL,
+        led_by_commissioner=True,
+    )
     make_project(batch=first, kind=ProjectKind.RESEARCH, level=ProjectLevel.PROVINCIAL)
     contracts = [
         make_project(batch=first, kind=ProjectKind.SERVICE_CONTRACT),
@@ -34,13 +46,22 @@ def programme() -> dict:
     make_project(batch=second, kind=ProjectKind.SERVICE_CONTRACT)
     shared = make_enterprise()
     services = [
-        make_activity(ActivityKind.ENTERPRISE_SERVICE, batch=first,
-                      enterprises=[shared, make_enterprise()]),
-        make_activity(ActivityKind.ENTERPRISE_SERVICE, batch=first,
-                      enterprises=[shared, make_enterprise(), make_enterprise()]),
+        make_activity(
+            ActivityKind.ENTERPRISE_SERVICE, batch=first, enterprises=[shared, make_enterprise()]
+        ),
+        make_activity(
+            ActivityKind.ENTERPRISE_SERVICE,
+            batch=first,
+            enterprises=[shared, make_enterprise(), make_enterprise()],
+        ),
     ]
-    make_activity(ActivityKind.VARIETY, batch=first, notes="金线莲：引种试验", is_trial=True,
-                  date=__import__("datetime").date(2023, 5, 1))
+    make_activity(
+        ActivityKind.VARIETY,
+        batch=first,
+        notes="金线莲：引种试验",
+        is_trial=True,
+        date=__import__("datetime").date(2023, 5, 1),
+    )
     make_activity(ActivityKind.VARIETY, batch=first, notes="桑黄")
     make_activity(ActivityKind.TRAINING, 25, batch=first)
     make_activity(ActivityKind.TRAINING, 18, batch=first)
@@ -48,8 +69,14 @@ def programme() -> dict:
     make_activity(ActivityKind.INVESTMENT, 12, batch=first)
     make_activity(ActivityKind.LANDING, 1, batch=first)
     make_activity(ActivityKind.TRAINING, 7, batch=second)
-    return {"first": first, "second": second, "led": led, "contracts": contracts,
-            "services": services, "shared": shared}
+    return {
+        "first": first,
+        "second": second,
+        "led": led,
+        "contracts": contracts,
+        "services": services,
+        "shared": shared,
+    }
 
 
 def test_it_counts_each_kpi_from_records(programme: dict) -> None:
@@ -99,9 +126,16 @@ def test_the_narrative_uses_idiomatic_figures(programme: dict) -> None:
 def test_the_command_prints_integer_keys(programme: dict, capsys: pytest.CaptureFixture) -> None:
     call_command("report", "kpi", "--batch", "第一批", "--format", "json")
     data = json.loads(capsys.readouterr().out)
-    for key in ("provincial_projects_led", "service_contracts", "varieties_introduced",
-                "local_staff_trained", "visit_person_times", "enterprises_benefited",
-                "investment_delegations", "projects_landed"):
+    for key in (
+        "provincial_projects_led",
+        "service_contracts",
+        "varieties_introduced",
+        "local_staff_trained",
+        "visit_person_times",
+        "enterprises_benefited",
+        "investment_delegations",
+        "projects_landed",
+    ):
         assert isinstance(data[key], int)
         assert key in data["records"]
     assert data["local_staff_trained"] == 43

@@ -1,0 +1,96 @@
+"""Importing events, and resolving the event references of other registries' sheets."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from tepai.core.cleaning import clean_text, parse_date
+from tepai.core.importing import Column, Importer, RowError
+from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.parsers import choice, text_block
+from tepai.events.models import Event, EventKind
+from tepai.programs.importers import resolve_batch
+
+_KIND_ALIASES = {
+    "出征": EventKind.LAUNCH,
+    "出征仪式暨动员会": EventKind.LAUNCH,
+    "揭牌仪式": EventKind.UNVEILING,
+    "签约仪式": EventKind.SIGNING,
+    "签约会": EventKind.SIGNING,
+    "成果路演": EventKind.ROADSHOW,
+    "路演会": EventKind.ROADSHOW,
+    "培训班": EventKind.TRAINING,
+}
+
+
+def resolve_event(name: str, number: int, header: str, ctx: ImportContext) -> Event:
+    """Return the event with 编号 ``name``, else the only event called ``name``; or RowError."""
+    key = ("event", name)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    event = Event.objects.filter(code=name).first()
+    if event is None:
+        matches = list(Event.objects.filter(name=name).order_by("date")[:2])
+        if not matches:
+            raise RowError(number, header, f"活动“{name}”不存在，请先导入活动（events）")
+        if len(matches) > 1:
+            raise RowError(number, header, f"有多个活动叫“{name}”（日期不同），请改填活动编号")
+        event = matches[0]
+    ctx.cache[key] = event
+    return event
+
+
+class EventImporter(Importer):
+    registry = "events"
+    label = "活动"
+    model = Event
+    description = (
+        "出征仪式、揭牌、签约、路演、培训等活动。活动名称+日期相同（或编号相同）再次导入时更新。"
+    )
+    columns: ClassVar[list[Column]] = [
+        Column(
+            "编号",
+            "code",
+            help="稳定的外部编号，可选；其他表格可用编号引用活动",
+            example="HD-2024-01",
+        ),
+        Column("活动名称", "name", clean_text, required=True, example="第二批科技特派员出征仪式"),
+        Column(
+            "活动类型",
+            "kind",
+            choice(EventKind, _KIND_ALIASES),
+            required=True,
+            help="出征仪式/揭牌/签约/路演/培训/其他",
+            example="出征仪式",
+        ),
+        Column("日期", "date", parse_date, required=True, example="2024-04-24"),
+        Column("地点", "location", clean_text, example="杭州"),
+        Column("批次", "batch", clean_text, help="批次名称或编号", example="第二批"),
+        Column("说明", "description", text_block),
+    ]
+
+    def natural_key(self, row: RowValues) -> Any:
+        return ("code", row["code"]) if row["code"] else (row["name"], row["date"])
+
+    def save_row(self, row: RowValues) -> bool:
+        event = find_existing(Event, row["code"], name=row["name"], date=row["date"])
+        created = event is None
+        event = event or Event()
+        clash = (
+            Event.objects.filter(name=row["name"], date=row["date"]).exclude(pk=event.pk).first()
+        )
+        if clash is not None:
+            raise RowError(
+                row.number, "活动名称", f"同一天已有同名活动（编号“{clash.code or '无'}”）"
+            )
+        event.code = row["code"] or event.code
+        event.name = row["name"]
+        event.kind = row["kind"]
+        event.date = row["date"]
+        event.location = row["location"] or event.location
+        event.description = row["description"] or event.description
+        if row["batch"]:
+            event.batch = resolve_batch(row["batch"], row.number, "批次", self.context)
+        self.full_clean(event, row, exclude=["batch"])
+        event.save()
+        return created

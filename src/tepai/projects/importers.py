@@ -1,0 +1,226 @@
+"""Importing projects and technology contracts, and resolving references to them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from tepai.commissioners.importers import resolve_commissioner
+from tepai.commissioners.models import Commissioner
+from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
+from tepai.core.importing import Column, Importer, RowError
+from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
+from tepai.demands.models import Demand
+from tepai.enterprises.importers import resolve_enterprise
+from tepai.enterprises.models import Enterprise
+from tepai.events.importers import resolve_event
+from tepai.programs.importers import resolve_batch
+from tepai.programs.models import Batch
+from tepai.projects.models import Project, ProjectKind, ProjectLevel, ProjectStatus
+
+_KIND_ALIASES = {
+    "科研": ProjectKind.RESEARCH,
+    "科技项目": ProjectKind.RESEARCH,
+    "技术服务": ProjectKind.SERVICE_CONTRACT,
+    "服务合同": ProjectKind.SERVICE_CONTRACT,
+    "技术开发": ProjectKind.DEVELOPMENT_CONTRACT,
+    "开发合同": ProjectKind.DEVELOPMENT_CONTRACT,
+    "技术转让": ProjectKind.TRANSFER_CONTRACT,
+    "转让合同": ProjectKind.TRANSFER_CONTRACT,
+}
+_LEVEL_ALIASES = {
+    "国家": ProjectLevel.NATIONAL,
+    "国家级项目": ProjectLevel.NATIONAL,
+    "省级": ProjectLevel.PROVINCIAL,
+    "省部": ProjectLevel.PROVINCIAL,
+    "部级": ProjectLevel.PROVINCIAL,
+    "地厅": ProjectLevel.PREFECTURAL,
+    "地市级": ProjectLevel.PREFECTURAL,
+    "市级": ProjectLevel.PREFECTURAL,
+}
+_STATUS_ALIASES = {
+    "已签约": ProjectStatus.SIGNED,
+    "在研": ProjectStatus.IN_PROGRESS,
+    "实施中": ProjectStatus.IN_PROGRESS,
+    "进行中": ProjectStatus.IN_PROGRESS,
+    "验收": ProjectStatus.ACCEPTED,
+    "结题": ProjectStatus.ACCEPTED,
+    "终止": ProjectStatus.TERMINATED,
+}
+
+
+def shared_batch(commissioners: Iterable[Commissioner]) -> Batch | None:
+    """Return the one batch every commissioner belongs to, or None if there is not exactly one."""
+    common: set[int] | None = None
+    for commissioner in commissioners:
+        ids = set(commissioner.batches.values_list("pk", flat=True))
+        common = ids if common is None else common & ids
+    if not common or len(common) != 1:
+        return None
+    return Batch.objects.get(pk=next(iter(common)))
+
+
+def resolve_project(token: str, number: int, header: str, ctx: ImportContext) -> Project:
+    """Return the project with 编号 ``token``, else the only one titled ``token``; or RowError."""
+    key = ("project", token)
+    if key not in ctx.cache:
+        found = Project.objects.filter(code=token).first()
+        if found is None:
+            matches = list(Project.objects.filter(title=token)[:2])
+            if not matches:
+                raise RowError(number, header, f"项目“{token}”不存在，请先导入项目合同（projects）")
+            if len(matches) > 1:
+                raise RowError(number, header, f"有多个项目叫“{token}”，请改填项目编号")
+            found = matches[0]
+        ctx.cache[key] = found
+    return ctx.cache[key]
+
+
+def _resolve_demand(token: str, enterprise: Enterprise | None, number: int) -> Demand:
+    found = Demand.objects.filter(code=token).first()
+    if found is not None:
+        return found
+    matches = Demand.objects.filter(title=token)
+    if enterprise is not None and matches.filter(enterprise=enterprise).exists():
+        matches = matches.filter(enterprise=enterprise)
+    candidates = list(matches[:2])
+    if not candidates:
+        raise RowError(number, "需求编号", f"技术需求“{token}”不存在（请填写需求编号或需求名称）")
+    if len(candidates) > 1:
+        raise RowError(number, "需求编号", f"有多个技术需求叫“{token}”，请改填需求编号")
+    return candidates[0]
+
+
+class ProjectImporter(Importer):
+    registry = "projects"
+    label = "项目合同"
+    model = Project
+    description = (
+        "特派员主持或参与的科研项目，以及与企业签订的技术合同。"
+        "项目名称+签约日期相同（或编号相同）再次导入时更新。"
+    )
+    columns: ClassVar[list[Column]] = [
+        Column("编号", "code", help="稳定的外部编号，可选", example="XM-001"),
+        Column("项目名称", "title", clean_text, required=True, example="彩棉纺纱工艺优化"),
+        Column(
+            "类型",
+            "kind",
+            choice(ProjectKind, _KIND_ALIASES),
+            required=True,
+            help="科研项目/技术服务合同/技术开发合同/技术转让合同/其他",
+            example="技术服务合同",
+        ),
+        Column(
+            "项目级别",
+            "level",
+            choice(ProjectLevel, _LEVEL_ALIASES),
+            help="国家级/省部级/地厅级/其他；科研项目必填",
+            example="省部级",
+        ),
+        Column(
+            "是否主持",
+            "led_by_commissioner",
+            parse_bool,
+            help="特派员是否主持，是/否",
+            example="是",
+        ),
+        Column(
+            "特派员",
+            "commissioners",
+            split_multi,
+            required=True,
+            help="编号或姓名，可多人，用、分隔",
+            example="ZJ2-01、李四",
+        ),
+        Column(
+            "企业名称",
+            "enterprise",
+            clean_text,
+            help="须为已导入的企业",
+            example="阿克苏某纺织有限公司",
+        ),
+        Column("需求编号", "demand", clean_text, help="技术需求的编号或需求名称", example="XQ-001"),
+        Column(
+            "金额（万元）",
+            "amount",
+            non_negative_decimal,
+            help="单位万元",
+            example="30",
+            aliases=("金额", "合同金额（万元）"),
+        ),
+        Column(
+            "签约日期",
+            "signed_on",
+            parse_date,
+            required=True,
+            example="2024-07-01",
+            aliases=("立项日期",),
+        ),
+        Column(
+            "签约活动", "signing_event", clean_text, help="活动编号或名称", example="HD-2024-04"
+        ),
+        Column(
+            "状态",
+            "status",
+            choice(ProjectStatus, _STATUS_ALIASES),
+            help="签约/执行中/已验收/已终止；新项目默认签约",
+            example="执行中",
+        ),
+        Column(
+            "批次",
+            "batch",
+            clean_text,
+            help="批次名称或编号；不填时，若所有特派员同属一个批次则自动取该批次",
+            example="第二批",
+        ),
+        Column("说明", "description", text_block),
+    ]
+
+    def natural_key(self, row: RowValues) -> Any:
+        return ("code", row["code"]) if row["code"] else (row["title"], row["signed_on"])
+
+    def save_row(self, row: RowValues) -> bool:
+        ctx = self.context
+        commissioners = [
+            resolve_commissioner(token, row.number, "特派员", ctx) for token in row["commissioners"]
+        ]
+        if not commissioners:
+            raise RowError(row.number, "特派员", "不能为空")
+        project = find_existing(
+            Project, row["code"], title=row["title"], signed_on=row["signed_on"]
+        )
+        created = project is None
+        project = project or Project()
+        clash = Project.objects.filter(title=row["title"], signed_on=row["signed_on"])
+        if clash.exclude(pk=project.pk).exists():
+            raise RowError(row.number, "项目名称", "同一签约日期已有同名项目（编号不同）")
+        project.code = row["code"] or project.code
+        project.title = row["title"]
+        project.kind = row["kind"]
+        project.signed_on = row["signed_on"]
+        project.level = row["level"] or project.level
+        if project.kind == ProjectKind.RESEARCH and not project.level:
+            raise RowError(
+                row.number, "项目级别", "科研项目必须填写项目级别（国家级/省部级/地厅级/其他）"
+            )
+        if row["led_by_commissioner"] is not None:
+            project.led_by_commissioner = row["led_by_commissioner"]
+        if row["amount"] is not None:
+            project.amount = row["amount"]
+        project.status = row["status"] or project.status or ProjectStatus.SIGNED
+        project.description = row["description"] or project.description
+        if row["enterprise"]:
+            project.enterprise = resolve_enterprise(row["enterprise"], row.number, "企业名称", ctx)
+        if row["demand"]:
+            project.demand = _resolve_demand(row["demand"], project.enterprise, row.number)
+        if row["signing_event"]:
+            project.signing_event = resolve_event(row["signing_event"], row.number, "签约活动", ctx)
+        if row["batch"]:
+            project.batch = resolve_batch(row["batch"], row.number, "批次", ctx)
+        elif project.batch is None:
+            project.batch = shared_batch(commissioners)
+        self.full_clean(project, row, exclude=["enterprise", "demand", "signing_event", "batch"])
+        project.save()
+        project.commissioners.set(commissioners)
+        return created
