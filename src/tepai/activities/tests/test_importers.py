@@ -140,8 +140,9 @@ def test_work_record_errors_name_row_and_column(tmp_path: Path) -> None:
     )
     assert [error.split(":")[0] for error in import_errors(ActivityImporter, path)] == [
         "第2行 数量",
-        "第3行 数量",
+        # Within a row, problems come in the sheet's column order.
         "第3行 类型",
+        "第3行 数量",
         "第4行 日期",
         "第6行 (整行)",
     ]

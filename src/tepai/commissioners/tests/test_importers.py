@@ -472,8 +472,8 @@ def test_it_refuses_unknown_and_missing_columns(tmp_path: Path) -> None:
 
     errors = import_errors(CommissionerImporter, path)
 
-    assert [error.split(":")[0] for error in errors] == ["第1行 学位", "第1行 爱好"]
-    assert errors[0] == "第1行 学位: 缺少必填列"
+    assert [error.split(":")[0] for error in errors] == ["第1行 爱好", "第1行 学位"]
+    assert errors[1] == "第1行 学位: 缺少必填列"
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(order=True)
+@dataclass
 class RowError(Exception):
     """A problem with one cell (or one row) of the imported sheet.
 
@@ -25,5 +25,6 @@ class ImportFailed(Exception):
     """The file was rejected; nothing was written. ``errors`` lists every problem found."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        self.errors = sorted(errors)
+        # Stable sort by row keeps each row's problems in the sheet's column order.
+        self.errors = sorted(errors, key=lambda error: error.row)
         super().__init__("\n".join(str(error) for error in self.errors))

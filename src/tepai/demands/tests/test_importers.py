@@ -245,10 +245,10 @@ def test_demand_errors_name_row_and_column(tmp_path: Path) -> None:
     )
     errors = import_errors(DemandImporter, path)
     assert [error.split(":")[0] for error in errors] == [
-        "第2行 合作方式",
-        "第2行 截止日期",
-        "第2行 状态",
         "第2行 预算（万元）",
+        "第2行 截止日期",
+        "第2行 合作方式",
+        "第2行 状态",
         "第3行 问题描述",
     ]
 

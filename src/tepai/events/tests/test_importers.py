@@ -87,8 +87,8 @@ def test_it_reports_bad_kind_date_and_unknown_batch(tmp_path: Path) -> None:
         ],
     )
     errors = import_errors(EventImporter, path)
-    assert [error.split(":")[0] for error in errors] == ["第2行 日期", "第2行 活动类型"]
-    assert "缺少日" in errors[0]
+    assert [error.split(":")[0] for error in errors] == ["第2行 活动类型", "第2行 日期"]
+    assert "缺少日" in errors[1]
 
     path = write_csv(
         tmp_path / "events2.csv",

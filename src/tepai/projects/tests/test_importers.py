@@ -196,8 +196,8 @@ def test_project_errors_name_row_and_column(tmp_path: Path) -> None:
         ],
     )
     assert [error.split(":")[0] for error in import_errors(ProjectImporter, path)] == [
-        "第2行 是否主持",
         "第2行 类型",
+        "第2行 是否主持",
         "第3行 特派员",
     ]
 
