@@ -45,6 +45,15 @@ def test_readme_lists_every_registry_and_command() -> None:
     readme = README.read_text(encoding="utf-8")
     for registry in IMPORTERS:
         assert f"`{registry}`" in readme
-    for command in ("init", "demo", "serve", "batch create", "template", "import", "report batch",
-                    "report kpi"):
+    for command in (
+        "init",
+        "demo",
+        "serve",
+        "batch create",
+        "template",
+        "import",
+        "export",
+        "report batch",
+        "report kpi",
+    ):
         assert f"`tepai {command}" in readme, command

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.activities.models import Activity, ActivityKind
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues
+from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, positive_int, text_block
 from tepai.enterprises.importers import resolve_enterprises
 from tepai.programs.importers import resolve_batch
@@ -126,3 +129,20 @@ class ActivityImporter(Importer):
         if enterprises:
             activity.enterprises.set(enterprises)
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Activity]:
+        return Activity.objects.select_related("batch").prefetch_related(
+            "commissioners", "enterprises"
+        )
+
+    def export_row(self, obj: Activity) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "commissioners": [code_or(person) for person in obj.commissioners.all()],
+            "enterprises": [enterprise.name for enterprise in obj.enterprises.all()],
+            "batch": name_of(obj.batch),
+        }

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.activities.importers import resolve_activity
 from tepai.cases.models import Case
 from tepai.core.cleaning import clean_text, split_multi
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import RowValues, find_existing
+from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import text_block
 from tepai.programs.importers import resolve_batch
 from tepai.projects.importers import resolve_project
@@ -71,3 +74,19 @@ class CaseImporter(Importer):
         if activities:
             case.activities.set(activities)
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Case]:
+        return Case.objects.select_related("batch").prefetch_related("projects", "activities")
+
+    def export_row(self, obj: Case) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "projects": [code_or(project, "title") for project in obj.projects.all()],
+            # Work records are referred to by 编号 only; one without cannot be named here.
+            "activities": [activity.code for activity in obj.activities.all() if activity.code],
+            "batch": name_of(obj.batch),
+        }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tepai.commissioners.models import Commissioner, DatePrecision, WorkItem, WorkItemKind
+from tepai.core.admin_helpers import mask_email
 from tepai.core.cleaning import (
     PartialDate,
     clean_name,
@@ -21,6 +24,7 @@ from tepai.core.cleaning import (
 )
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues
+from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_masked
 from tepai.core.importing.parsers import choice, text_block, year
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.importers import resolve_batch, resolve_centre, resolve_team
@@ -75,10 +79,22 @@ class CommissionerImporter(Importer):
         Column(
             "所属中心", "centres", split_multi, example="浙阿纺织服装科技创新（国家高新区）中心"
         ),
+        # A masked value (from `tepai export` without --include-personal-data) keeps the
+        # record's phone or e-mail.
         Column(
-            "手机号码", "phone", parse_phone, example="13800000000", aliases=("手机", "联系电话")
+            "手机号码",
+            "phone",
+            unless_masked(parse_phone),
+            example="13800000000",
+            aliases=("手机", "联系电话"),
         ),
-        Column("电子邮箱", "email", parse_email, example="name@example.edu.cn", aliases=("邮箱",)),
+        Column(
+            "电子邮箱",
+            "email",
+            unless_masked(parse_email),
+            example="name@example.edu.cn",
+            aliases=("邮箱",),
+        ),
         Column("个人简介", "bio", text_block, aliases=("简介",)),
     ]
 
@@ -143,6 +159,30 @@ class CommissionerImporter(Importer):
         for centre_name in row.get("centres") or []:
             commissioner.centres.add(resolve_centre(centre_name, ctx))
 
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batches"
+    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {
+        "phone": mask_phone_cell,
+        "email": mask_email,
+    }
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Commissioner]:
+        return Commissioner.objects.select_related("institution").prefetch_related(
+            "batches", "teams", "centres"
+        )
+
+    def export_row(self, obj: Commissioner) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "birth_date": obj.partial_birth_date,  # 1981-03 when only the month is known
+            "institution": obj.institution.name,
+            # Teams and centres are found (or created) by name, batches by name first.
+            "batches": [batch.name for batch in obj.batches.all()],
+            "teams": [team.name for team in obj.teams.all()],
+            "centres": [centre.name for centre in obj.centres.all()],
+        }
+
 
 class WorkItemImporter(Importer):
     registry = "work-items"
@@ -173,6 +213,14 @@ class WorkItemImporter(Importer):
         self.full_clean(item, row, exclude=["commissioner"])
         item.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    @classmethod
+    def export_queryset(cls) -> QuerySet[WorkItem]:
+        return WorkItem.objects.select_related("commissioner")
+
+    def export_row(self, obj: WorkItem) -> dict[str, object]:
+        return {**super().export_row(obj), "commissioner": code_or(obj.commissioner)}
 
 
 def resolve_commissioner(token: str, number: int, header: str, ctx: ImportContext) -> Commissioner:

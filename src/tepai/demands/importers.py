@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import code_or
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
 from tepai.demands.models import (
     CollaborationMode,
@@ -107,6 +110,14 @@ class DemandListImporter(Importer):
         self.full_clean(demand_list, row, exclude=["event"])
         demand_list.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    @classmethod
+    def export_queryset(cls) -> QuerySet[DemandList]:
+        return DemandList.objects.select_related("event")
+
+    def export_row(self, obj: DemandList) -> dict[str, object]:
+        return {**super().export_row(obj), "event": code_or(obj.event)}
 
 
 class DemandImporter(Importer):
@@ -217,3 +228,16 @@ class DemandImporter(Importer):
         for demand_list in lists:
             demand_list.demands.add(demand)
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Demand]:
+        return Demand.objects.select_related("enterprise").prefetch_related("lists")
+
+    def export_row(self, obj: Demand) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            # By name: an unknown name creates the enterprise, so a 编号 here would too.
+            "enterprise": obj.enterprise.name,
+            "lists": [demand_list.name for demand_list in obj.lists.all()],
+        }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from tepai.core.admin_helpers import mask_email
 from tepai.core.cleaning import (
     clean_name,
     clean_text,
@@ -14,6 +15,7 @@ from tepai.core.cleaning import (
 )
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import mask_phone_cell, unless_masked
 from tepai.core.importing.parsers import choice, text_block
 from tepai.enterprises.models import Enterprise, EnterpriseSize
 from tepai.programs.importers import cluster
@@ -95,8 +97,10 @@ class EnterpriseImporter(Importer):
             example="中型",
         ),
         Column("联系人", "contact_name", clean_name, example="李四"),
-        Column("联系电话", "contact_phone", parse_phone, example="0997-1234567"),
-        Column("电子邮箱", "contact_email", parse_email, aliases=("邮箱",)),
+        # A masked value (from `tepai export` without --include-personal-data) keeps the
+        # record's phone or e-mail.
+        Column("联系电话", "contact_phone", unless_masked(parse_phone), example="0997-1234567"),
+        Column("电子邮箱", "contact_email", unless_masked(parse_email), aliases=("邮箱",)),
         Column("企业简介", "description", text_block, aliases=("简介",)),
     ]
 
@@ -133,3 +137,9 @@ class EnterpriseImporter(Importer):
         self.full_clean(enterprise, row)
         enterprise.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {
+        "contact_phone": mask_phone_cell,
+        "contact_email": mask_email,
+    }

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.core.cleaning import clean_text, parse_date
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
 from tepai.events.models import Event, EventKind
 from tepai.programs.importers import resolve_batch
@@ -94,3 +97,13 @@ class EventImporter(Importer):
         self.full_clean(event, row, exclude=["batch"])
         event.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Event]:
+        return Event.objects.select_related("batch")
+
+    def export_row(self, obj: Event) -> dict[str, object]:
+        return {**super().export_row(obj), "batch": name_of(obj.batch)}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, text_block, trl
 from tepai.enterprises.importers import resolve_enterprise
 from tepai.events.importers import resolve_event
@@ -98,6 +101,21 @@ class OutcomeImporter(Importer):
             outcome.owners.set(owners)
         return created
 
+    # ----- export ------------------------------------------------------------------------
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Outcome]:
+        return Outcome.objects.select_related("institution", "roadshow_event").prefetch_related(
+            "owners"
+        )
+
+    def export_row(self, obj: Outcome) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "owners": [code_or(owner) for owner in obj.owners.all()],
+            "institution": name_of(obj.institution),
+            "roadshow_event": code_or(obj.roadshow_event),
+        }
+
 
 class CooperationIntentImporter(Importer):
     registry = "intents"
@@ -148,3 +166,15 @@ class CooperationIntentImporter(Importer):
         self.full_clean(intent, row, exclude=["outcome", "enterprise"])
         intent.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    @classmethod
+    def export_queryset(cls) -> QuerySet[CooperationIntent]:
+        return CooperationIntent.objects.select_related("outcome", "enterprise")
+
+    def export_row(self, obj: CooperationIntent) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "outcome": code_or(obj.outcome, "title"),
+            "enterprise": obj.enterprise.name,
+        }

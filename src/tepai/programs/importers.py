@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.models import Batch, InnovationCentre, Team
@@ -119,6 +122,16 @@ class TeamImporter(Importer):
         team.save()
         return created
 
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Team]:
+        return Team.objects.select_related("batch")
+
+    def export_row(self, obj: Team) -> dict[str, object]:
+        return {**super().export_row(obj), "batch": obj.batch.name}
+
 
 class CentreImporter(Importer):
     registry = "centres"
@@ -161,3 +174,17 @@ class CentreImporter(Importer):
         self.full_clean(centre, row, exclude=["lead_institution", "batch"])
         centre.save()
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[InnovationCentre]:
+        return InnovationCentre.objects.select_related("lead_institution", "batch")
+
+    def export_row(self, obj: InnovationCentre) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "lead_institution": name_of(obj.lead_institution),
+            "batch": name_of(obj.batch),
+        }

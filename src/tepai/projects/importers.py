@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
+
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.commissioners.models import Commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
 from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
 from tepai.demands.models import Demand
 from tepai.enterprises.importers import resolve_enterprise
@@ -224,3 +227,22 @@ class ProjectImporter(Importer):
         project.save()
         project.commissioners.set(commissioners)
         return created
+
+    # ----- export ------------------------------------------------------------------------
+    batch_filter: ClassVar[str] = "batch"
+
+    @classmethod
+    def export_queryset(cls) -> QuerySet[Project]:
+        return Project.objects.select_related(
+            "enterprise", "demand", "signing_event", "batch"
+        ).prefetch_related("commissioners")
+
+    def export_row(self, obj: Project) -> dict[str, object]:
+        return {
+            **super().export_row(obj),
+            "commissioners": [code_or(person) for person in obj.commissioners.all()],
+            "enterprise": name_of(obj.enterprise),
+            "demand": code_or(obj.demand, "title"),
+            "signing_event": code_or(obj.signing_event),
+            "batch": name_of(obj.batch),
+        }

@@ -105,6 +105,15 @@ class Importer:
     model: ClassVar[type[models.Model]]
     columns: ClassVar[list[Column]]
     description: ClassVar[str] = ""
+    # Export hooks: the lookup that ties a record to a batch (None: not batch-scoped), and the
+    # personal-data columns with the function that masks each.
+    batch_filter: ClassVar[str | None] = None
+    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {}
+
+    @classmethod
+    def export_queryset(cls) -> models.QuerySet[Any]:
+        """Return the records an export writes; importers add select/prefetch_related."""
+        return cls.model._default_manager.all()
 
     def __init__(self, **options: Any) -> None:
         self.context = ImportContext(options=options)
@@ -183,6 +192,21 @@ class Importer:
     def natural_key(self, row: RowValues) -> Any:
         """Return what identifies the record a row describes, to catch duplicates in one file."""
         return None
+
+    # ----- exporting (tepai export) --------------------------------------------------------
+    def export_row(self, obj: Any) -> dict[str, object]:
+        """Return ``obj``'s cells by column key, in the form the columns parse back.
+
+        The default reads the attribute named like each column's key, a choice field giving its
+        label (:mod:`tepai.core.importing.exporting` calls this with translation off, so the
+        labels are the Chinese source). Importers override it for references and other columns
+        whose attribute is not what the cell holds.
+        """
+        values: dict[str, object] = {}
+        for column in self.columns:
+            display = getattr(obj, f"get_{column.key}_display", None)
+            values[column.key] = display() if display else getattr(obj, column.key, None)
+        return values
 
     # ----- writing -------------------------------------------------------------------------
     def save_row(self, row: RowValues) -> bool:
