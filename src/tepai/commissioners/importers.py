@@ -28,6 +28,7 @@ from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_mask
 from tepai.core.importing.parsers import choice, text_block, year
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.importers import resolve_batch, resolve_centre, resolve_team
+from tepai.programs.models import Batch, Team
 
 
 def _title(raw: object) -> tuple[str, str]:
@@ -153,11 +154,26 @@ class CommissionerImporter(Importer):
         batches = [resolve_batch(name, row.number, "批次", ctx) for name in batch_names]
         commissioner.batches.add(*batches)
         for team_name in row.get("teams") or []:
-            if len(batches) != 1:
-                raise RowError(row.number, "所属团队", _("填写团队时须且只能属于一个批次"))
-            commissioner.teams.add(resolve_team(team_name, batches[0], row.number, ctx))
+            commissioner.teams.add(self._team(team_name, batches, row.number, ctx))
         for centre_name in row.get("centres") or []:
             commissioner.centres.add(resolve_centre(centre_name, ctx))
+
+    def _team(self, name: str, batches: list[Batch], number: int, ctx: ImportContext) -> Team:
+        """Return the team ``name`` in one of the row's batches (created if there is one batch).
+
+        A person in several batches (re-dispatched) names a team that already exists in one
+        of them; a new team can only be created when the batch is unambiguous.
+        """
+        existing = list(Team.objects.filter(name=name, batch__in=batches)[:2])
+        if len(existing) == 1:
+            return existing[0]
+        if len(batches) == 1:
+            return resolve_team(name, batches[0], number, ctx)
+        if not batches:
+            raise RowError(number, "所属团队", _("填写团队时须同时填写批次"))
+        raise RowError(
+            number, "所属团队", _("多个批次都有或都没有团队“%(name)s”，无法确定") % {"name": name}
+        )
 
     # ----- export ------------------------------------------------------------------------
     batch_filter: ClassVar[str] = "batches"
@@ -213,6 +229,23 @@ class WorkItemImporter(Importer):
         self.full_clean(item, row, exclude=["commissioner"])
         item.save()
         return created
+
+    def _team(self, name: str, batches: list[Batch], number: int, ctx: ImportContext) -> Team:
+        """Return the team ``name`` in one of the row's batches (created if there is one batch).
+
+        A person in several batches (re-dispatched) names a team that already exists in one
+        of them; a new team can only be created when the batch is unambiguous.
+        """
+        existing = list(Team.objects.filter(name=name, batch__in=batches)[:2])
+        if len(existing) == 1:
+            return existing[0]
+        if len(batches) == 1:
+            return resolve_team(name, batches[0], number, ctx)
+        if not batches:
+            raise RowError(number, "所属团队", _("填写团队时须同时填写批次"))
+        raise RowError(
+            number, "所属团队", _("多个批次都有或都没有团队“%(name)s”，无法确定") % {"name": name}
+        )
 
     # ----- export ------------------------------------------------------------------------
     @classmethod

@@ -634,3 +634,24 @@ def test_work_items_name_the_unknown_commissioner(tmp_path: Path) -> None:
         run_import(WorkItemImporter, path)
 
     assert str(failure.value) == "第2行 特派员: 找不到特派员“无名氏”（请填写编号或姓名）"
+
+
+def test_a_person_in_two_batches_keeps_the_team_of_one_of_them(tmp_path: Path) -> None:
+    first = make_batch("第一批", dispatch_date=D(2023, 4, 1))
+    make_batch("第二批")
+    team = Team.objects.create(name="林果团队", batch=first)
+    header = [*HEADER, "批次", "所属团队"]
+    row = [None, "张三", "男", "1981-03-02", "浙江大学", "教授", "博士", "林果"]
+    path = write_csv(tmp_path / "two.csv", [header, [*row, "第一批、第二批", "林果团队"]])
+
+    run_import(CommissionerImporter, path)
+
+    assert list(Commissioner.objects.get().teams.all()) == [team]
+    unknown = write_csv(tmp_path / "new.csv", [header, [*row, "第一批、第二批", "新团队"]])
+    assert import_errors(CommissionerImporter, unknown) == [
+        "第2行 所属团队: 多个批次都有或都没有团队“新团队”，无法确定"
+    ]
+    no_batch = write_csv(tmp_path / "none.csv", [header, [*row, None, "林果团队"]])
+    assert import_errors(CommissionerImporter, no_batch) == [
+        "第2行 所属团队: 填写团队时须同时填写批次"
+    ]
