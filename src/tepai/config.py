@@ -17,6 +17,7 @@ __all__ = [
     "ConfigError",
     "DatabaseConfig",
     "env_bool",
+    "env_choice",
     "env_path",
     "parse_database_url",
     "secret_key",
@@ -41,6 +42,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value in _FALSE:
         return False
     raise ConfigError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return the value of ``name`` if it is one of ``choices`` (default when unset)."""
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return raw
 
 
 def env_path(name: str, default: str) -> Path:

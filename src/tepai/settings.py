@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tepai.config import env_bool, env_path, parse_database_url, secret_key
+from tepai.config import env_bool, env_choice, env_path, parse_database_url, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tepai.core",
     *REGISTRY_APPS,
     "tepai.reports",
+    "tepai.matchmaking",
     "tepai.demo",
 ]
 
@@ -136,3 +137,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGIN_URL = "/admin/login/"
+
+# The dense text encoder of the matching engine: "use" (multilingual Universal Sentence
+# Encoder, shipped in its package), "hashing" (lexical, no model), or "none" (sparse only).
+TEPAI_MATCH_ENCODER = env_choice("TEPAI_MATCH_ENCODER", ("use", "hashing", "none"), "use")
+TEPAI_CACHE_DIR = TEPAI_HOME / "cache"

@@ -1,0 +1,55 @@
+"""Explanations a programme clerk can read: why this expert for this demand, in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from tepai.matching.records import Demand, Evidence, Expert, Explanation
+
+_MAX_TERMS = 6
+
+
+def _describe_term(term: str, sources: Mapping[str, str]) -> str:
+    """Return a matched term, noting the demand's own word it was reached from if expanded."""
+    source = sources.get(term)
+    return f"{term}（需求中的“{source}”）" if source else term
+
+
+def build_explanation(
+    expert: Expert,
+    demand: Demand,
+    evidence: Sequence[Evidence],
+    signals: Sequence[str],
+    term_sources: Mapping[str, str],
+) -> Explanation:
+    """Return the explanation of ``expert``'s match to ``demand``.
+
+    The matched terms are those of the strongest evidence first; a term reached through the
+    thesaurus names the demand's word it came from, so "翅片积灰（需求中的“柳絮”）" shows the
+    bridge between the enterprise's plain words and the expert's vocabulary.
+    """
+    terms: list[str] = []
+    for item in evidence:
+        for term in item.terms:
+            if term not in terms:
+                terms.append(term)
+    terms = terms[:_MAX_TERMS]
+    sentences: list[str] = []
+    if terms:
+        described = "、".join(_describe_term(term, term_sources) for term in terms)
+        sentences.append(f"匹配要点：{described}")
+    if evidence:
+        lead = evidence[0]
+        if lead.source.startswith("item:"):
+            sentences.append(f"其代表性成果《{lead.label}》与需求最接近")
+        else:
+            sentences.append("其研究方向与个人简介与需求最接近")
+        others = [item.label for item in evidence[1:] if item.source.startswith("item:")]
+        if others:
+            sentences.append("另有《" + "》《".join(others) + "》相关")
+    if not terms and evidence:
+        sentences.append("语义相近（无直接相同的关键词）")
+    sentences.extend(signals)
+    name = expert.name or expert.id
+    text = f"推荐{name}：" + "；".join(sentences) + "。" if sentences else f"推荐{name}。"
+    return Explanation(tuple(terms), tuple(evidence), tuple(signals), text)

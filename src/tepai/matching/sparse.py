@@ -1,0 +1,489 @@
+"""An incremental Okapi BM25 index over string document ids, scored with numpy.
+
+Scoring (Robertson & Zaragoza's Okapi BM25, with Lucene's non-negative IDF)::
+
+    score(q, d) = Σ_t  w_t · idf(t) · tf(t, d) · (k1 + 1) / (tf(t, d) + k1 · norm(d))
+    norm(d)     = 1 − b + b · |d| / avgdl
+    idf(t)      = log(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+
+``w_t`` is the query weight of term t (1.0 for the demand's own words, less for thesaurus
+expansions; repeated query terms add up), N the number of live documents, df(t) the number
+of live documents containing t, |d| the token count of d and avgdl the mean over live
+documents. The classic Robertson–Spärck Jones IDF ``log((N − df + 0.5) / (df + 0.5))`` turns
+negative for terms in more than half the documents, which would make matching a common word
+*lower* a score; the ``1 +`` inside the log keeps every contribution ≥ 0.
+
+Layout: per-term postings (document slot, tf) in append-only ``array('i')`` buffers viewed
+as numpy arrays at query time, so a query costs one vectorised update per query term over
+that term's postings; each term's per-posting BM25 factor is cached until the next update
+changes avgdl. Removing a document leaves a tombstone (its slot is dead, df and
+lengths are updated at once, so scores equal those of a rebuild); when more than 25% of the
+slots are dead the postings are compacted. A forward index (slot → its terms and tfs) makes
+removal and :meth:`BM25Index.explain` cheap.
+
+Internal slots ("indices" in :meth:`BM25Index.score_array`) are stable only until the next
+``add``, ``remove`` or ``compact``. Not thread-safe for writes; concurrent reads are fine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import tempfile
+import uuid
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from tepai.matching.errors import InvalidInput
+
+Query = Iterable[tuple[str, float] | str]
+
+_FORMAT = "tepai.matching.sparse.BM25Index"
+_VERSION = 1
+_META = "bm25.json"
+_COMPACT_AT = 0.25  # fraction of dead slots that triggers compaction
+_DENSE_AT = 8  # a term in more than 1/_DENSE_AT of the slots is scored with bincount
+
+
+class BM25Index:
+    """Okapi BM25 over string document ids; documents are lists of tokens."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        if not (math.isfinite(k1) and k1 >= 0):
+            raise InvalidInput(f"BM25 k1 must be finite and >= 0, not {k1}")
+        if not 0.0 <= b <= 1.0:
+            raise InvalidInput(f"BM25 b must lie in [0, 1], not {b}")
+        self.k1 = float(k1)
+        self.b = float(b)
+        self._clear()
+
+    def _clear(self) -> None:
+        # Terms.
+        self._term_id: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._df: list[int] = []  # live documents per term
+        self._post_slots: list[array] = []  # per term: slots, ascending
+        self._post_tfs: list[array] = []  # per term: tf, aligned with _post_slots
+        # Documents, by slot.
+        self._doc_ids: list[str | None] = []
+        self._slot_of: dict[str, int] = {}
+        self._lengths = array("i")
+        self._alive = bytearray()
+        self._fwd_start = array("q", [0])  # slot s's terms are _fwd_*[start[s]:start[s + 1]]
+        self._fwd_terms = array("i")
+        self._fwd_tfs = array("i")
+        self._total_length = 0
+        self._dead = 0
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Forget everything derived from document lengths (after any update)."""
+        self._norm_cache: np.ndarray | None = None
+        self._impact_cache: dict[int, np.ndarray] = {}
+        self._impact_cached = 0
+
+    # ----- size and membership ------------------------------------------------------------
+    def __len__(self) -> int:
+        """Return the number of (live) documents."""
+        return len(self._slot_of)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._slot_of
+
+    @property
+    def doc_ids(self) -> Sequence[str | None]:
+        """Return the document id of each internal slot (None for removed ones); read-only."""
+        return self._doc_ids
+
+    @property
+    def vocabulary_size(self) -> int:
+        """Return the number of distinct terms in live documents."""
+        return sum(1 for df in self._df if df > 0)
+
+    def df(self, term: str) -> int:
+        """Return the number of live documents that contain ``term``."""
+        term_id = self._term_id.get(term)
+        return 0 if term_id is None else self._df[term_id]
+
+    def idf(self, term: str) -> float:
+        """Return ``log(1 + (N - df + 0.5) / (df + 0.5))`` for ``term`` (0 for an empty index)."""
+        n = len(self._slot_of)
+        if n == 0:
+            return 0.0
+        df = self.df(term)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    # ----- updates ------------------------------------------------------------------------
+    def add(self, doc_id: str, tokens: Sequence[str]) -> None:
+        """Index ``tokens`` as document ``doc_id``, replacing any document of that id."""
+        if not isinstance(doc_id, str):
+            raise InvalidInput(f"document ids are strings, not {type(doc_id).__name__}")
+        if isinstance(tokens, str):
+            # A common slip: passing the text instead of its tokens would index characters.
+            raise InvalidInput(f"document {doc_id!r}: tokens must be a list of strings, not a str")
+        counts = Counter(tokens)
+        for term in counts:
+            # Checked before any change, so a bad token leaves the index as it was.
+            if not isinstance(term, str):
+                raise InvalidInput(f"document {doc_id!r}: token {term!r} is not a string")
+        self.remove(doc_id)
+        slot = len(self._doc_ids)
+        for term, tf in counts.items():
+            term_id = self._term_id.get(term)
+            if term_id is None:
+                term_id = len(self._terms)
+                self._term_id[term] = term_id
+                self._terms.append(term)
+                self._df.append(0)
+                self._post_slots.append(array("i"))
+                self._post_tfs.append(array("i"))
+            self._df[term_id] += 1
+            self._post_slots[term_id].append(slot)
+            self._post_tfs[term_id].append(tf)
+            self._fwd_terms.append(term_id)
+            self._fwd_tfs.append(tf)
+        self._fwd_start.append(len(self._fwd_terms))
+        self._doc_ids.append(doc_id)
+        self._slot_of[doc_id] = slot
+        self._lengths.append(len(tokens))
+        self._alive.append(1)
+        self._total_length += len(tokens)
+        self._invalidate()
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove document ``doc_id``; return whether it was there."""
+        slot = self._slot_of.pop(doc_id, None)
+        if slot is None:
+            return False
+        self._doc_ids[slot] = None
+        self._alive[slot] = 0
+        self._total_length -= self._lengths[slot]
+        for position in range(self._fwd_start[slot], self._fwd_start[slot + 1]):
+            self._df[self._fwd_terms[position]] -= 1
+        self._dead += 1
+        self._invalidate()
+        if self._dead > _COMPACT_AT * len(self._doc_ids):
+            self.compact()
+        return True
+
+    def compact(self) -> None:
+        """Drop removed documents' slots and postings, and terms no live document has."""
+        if not self._dead:
+            return
+        alive = np.frombuffer(self._alive, dtype=np.uint8).astype(bool)
+        slot_map = np.full(len(alive), -1, dtype=np.int64)
+        slot_map[alive] = np.arange(int(alive.sum()))
+        term_map = np.full(len(self._terms), -1, dtype=np.int64)
+        terms: list[str] = []
+        dfs: list[int] = []
+        post_slots: list[array] = []
+        post_tfs: list[array] = []
+        for term_id, term in enumerate(self._terms):
+            if self._df[term_id] <= 0:
+                continue
+            slots = slot_map[np.frombuffer(self._post_slots[term_id], dtype=np.int32)]
+            keep = slots >= 0
+            term_map[term_id] = len(terms)
+            terms.append(term)
+            dfs.append(self._df[term_id])
+            post_slots.append(_int_array("i", slots[keep]))
+            post_tfs.append(_int_array("i", np.frombuffer(self._post_tfs[term_id], np.int32)[keep]))
+        starts = np.frombuffer(self._fwd_start, dtype=np.int64)
+        per_slot = np.diff(starts)
+        owner_alive = np.repeat(alive, per_slot)
+        fwd_terms = term_map[np.frombuffer(self._fwd_terms, dtype=np.int32)[owner_alive]]
+        fwd_tfs = np.frombuffer(self._fwd_tfs, dtype=np.int32)[owner_alive]
+        fwd_start = np.concatenate([[0], np.cumsum(per_slot[alive])])
+
+        self._terms = terms
+        self._term_id = {term: term_id for term_id, term in enumerate(terms)}
+        self._df = dfs
+        self._post_slots = post_slots
+        self._post_tfs = post_tfs
+        self._doc_ids = [doc_id for doc_id in self._doc_ids if doc_id is not None]
+        self._slot_of = {doc_id: slot for slot, doc_id in enumerate(self._doc_ids)}
+        self._lengths = _int_array("i", np.frombuffer(self._lengths, dtype=np.int32)[alive])
+        self._alive = bytearray(b"\x01" * len(self._doc_ids))
+        self._fwd_start = _int_array("q", fwd_start)
+        self._fwd_terms = _int_array("i", fwd_terms)
+        self._fwd_tfs = _int_array("i", fwd_tfs)
+        self._dead = 0
+        self._invalidate()
+
+    # ----- scoring ------------------------------------------------------------------------
+    def score_array(self, query: Query) -> np.ndarray:
+        """Return the BM25 score of every internal slot for ``query`` (removed slots: 0).
+
+        ``query`` holds (term, weight) pairs or bare terms (weight 1.0); :attr:`doc_ids`
+        maps slots to document ids.
+        """
+        size = len(self._doc_ids)
+        scores = np.zeros(size, dtype=np.float64)
+        if not self._slot_of:
+            return scores
+        for term_id, weight in self._resolve(query):
+            slots = np.frombuffer(self._post_slots[term_id], dtype=np.int32)
+            contribution = (weight * self._idf_of(term_id)) * self._impact(term_id)
+            if len(slots) * _DENSE_AT > size:
+                # A term in a large share of the documents: one sequential bincount pass
+                # beats the random gather/scatter of fancy indexing (3-5x at 300k docs).
+                scores += np.bincount(slots, weights=contribution, minlength=size)
+            else:
+                # Each document appears once in a term's postings, so fancy += is exact.
+                scores[slots] += contribution
+        if self._dead:
+            scores[np.frombuffer(self._alive, dtype=np.uint8) == 0] = 0.0
+        return scores
+
+    def score(self, query: Query) -> dict[str, float]:
+        """Return {document id: score} for the documents matching ``query`` (score > 0)."""
+        scores = self.score_array(query)
+        return {self._doc_ids[slot]: float(scores[slot]) for slot in np.flatnonzero(scores > 0)}  # type: ignore[misc]
+
+    def top(self, query: Query, k: int = 10) -> list[tuple[str, float]]:
+        """Return the ``k`` best (document id, score) pairs, best first; ties by id."""
+        if k <= 0:
+            return []
+        scores = self.score_array(query)
+        hits = self._candidates(scores, k)
+        if len(hits) > k:
+            # Keep everything tied with the k-th best so the id tie-break stays exact.
+            kth = np.partition(scores[hits], len(hits) - k)[len(hits) - k]
+            hits = hits[scores[hits] >= kth]
+        ranked = sorted(
+            ((self._doc_ids[slot], float(scores[slot])) for slot in hits),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+        return ranked[:k]  # type: ignore[return-value]
+
+    @staticmethod
+    def _candidates(scores: np.ndarray, k: int) -> np.ndarray:
+        """Return the slots that may be among the ``k`` best positive scores (a superset).
+
+        A strided sample of ~4096 scores gives a threshold that about 2k + 10·N/4096 slots
+        exceed; if at least k do, the k best (and their ties) are all among them, so only
+        those are partitioned, not all N. Otherwise fall back to every positive score.
+        """
+        size = len(scores)
+        if size > max(16 * k, 8192):
+            sample = scores[:: size // 4096]
+            rank = min(len(sample), 2 * k * len(sample) // size + 10)
+            threshold = np.partition(sample, len(sample) - rank)[len(sample) - rank]
+            if threshold > 0:
+                hits = np.flatnonzero(scores >= threshold)
+                if len(hits) >= k:
+                    return hits
+        return np.flatnonzero(scores > 0)
+
+    def explain(self, query: Query, doc_id: str) -> list[tuple[str, float]]:
+        """Return each matched query term's contribution to ``doc_id``'s score, largest first.
+
+        The contributions sum to the document's score (up to rounding); an unknown document
+        or no match gives [].
+        """
+        slot = self._slot_of.get(doc_id)
+        if slot is None:
+            return []
+        start, end = self._fwd_start[slot], self._fwd_start[slot + 1]
+        tf_of = dict(zip(self._fwd_terms[start:end], self._fwd_tfs[start:end], strict=True))
+        norm = float(self._norms()[slot])
+        parts: list[tuple[str, float]] = []
+        for term_id, weight in self._resolve(query):
+            tf = tf_of.get(term_id)
+            if tf is None:
+                continue
+            impact = tf * (self.k1 + 1.0) / (tf + norm)
+            parts.append((self._terms[term_id], (weight * self._idf_of(term_id)) * impact))
+        parts.sort(key=lambda part: -part[1])  # stable: ties keep query order
+        return parts
+
+    def _resolve(self, query: Query) -> list[tuple[int, float]]:
+        """Return the query as (term id, total weight) for terms in live documents."""
+        weights: dict[int, float] = {}
+        for entry in query:
+            term, weight = (entry, 1.0) if isinstance(entry, str) else entry
+            weight = float(weight)
+            if not (math.isfinite(weight) and weight >= 0):
+                raise InvalidInput(f"query weight of {term!r} must be finite and >= 0: {weight}")
+            term_id = self._term_id.get(term)
+            if term_id is not None and self._df[term_id] > 0 and weight > 0:
+                weights[term_id] = weights.get(term_id, 0.0) + weight
+        return list(weights.items())
+
+    def _idf_of(self, term_id: int) -> float:
+        df = self._df[term_id]
+        return math.log(1.0 + (len(self._slot_of) - df + 0.5) / (df + 0.5))
+
+    def _impact(self, term_id: int) -> np.ndarray:
+        """Return tf·(k1 + 1) / (tf + k1·(1 − b + b·|d|/avgdl)) over ``term_id``'s postings.
+
+        Cached per term until the next update changes avgdl: a static index (the usual case
+        between re-indexing runs) then scores a query with one multiply-add per posting.
+        The cache holds at most as many values as there are postings.
+        """
+        impact = self._impact_cache.get(term_id)
+        if impact is None:
+            slots = np.frombuffer(self._post_slots[term_id], dtype=np.int32)
+            tfs = np.frombuffer(self._post_tfs[term_id], dtype=np.int32).astype(np.float64)
+            impact = tfs * (self.k1 + 1.0) / (tfs + self._norms()[slots])
+            if self._impact_cached + len(impact) > max(len(self._fwd_terms), 1 << 20):
+                self._impact_cache.clear()
+                self._impact_cached = 0
+            self._impact_cache[term_id] = impact
+            self._impact_cached += len(impact)
+        return impact
+
+    def _norms(self) -> np.ndarray:
+        """Return k1 · (1 − b + b · |d| / avgdl) per slot, cached until the next update."""
+        if self._norm_cache is None:
+            lengths = np.frombuffer(self._lengths, dtype=np.int32).astype(np.float64)
+            live = len(self._slot_of)
+            average = self._total_length / live if live else 0.0
+            if average > 0:
+                self._norm_cache = self.k1 * (1.0 - self.b + self.b * lengths / average)
+            else:
+                # Only empty documents: none can match, any finite value will do.
+                self._norm_cache = np.full(len(lengths), self.k1)
+        return self._norm_cache
+
+    # ----- persistence --------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the index into directory ``path`` (created if needed): JSON + numpy .npz.
+
+        The arrays go to a new ``bm25-<generation>.npz``, then ``bm25.json`` (which names it)
+        is replaced atomically, then the previous arrays file is deleted: a crash at any point
+        leaves a consistent index (the old or the new one).
+        """
+        directory = Path(path)
+        directory.mkdir(parents=True, exist_ok=True)
+        offsets = np.zeros(len(self._terms) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(postings) for postings in self._post_slots])
+        arrays = {
+            "df": np.asarray(self._df, dtype=np.int64),
+            "post_offsets": offsets,
+            "post_slots": _concat(self._post_slots),
+            "post_tfs": _concat(self._post_tfs),
+            "lengths": np.array(self._lengths, dtype=np.int32),
+            "alive": np.array(self._alive, dtype=np.uint8),
+            "fwd_start": np.array(self._fwd_start, dtype=np.int64),
+            "fwd_terms": np.array(self._fwd_terms, dtype=np.int32),
+            "fwd_tfs": np.array(self._fwd_tfs, dtype=np.int32),
+        }
+        previous = _arrays_file(directory)
+        arrays_name = f"bm25-{uuid.uuid4().hex}.npz"
+        meta = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "arrays": arrays_name,
+            "k1": self.k1,
+            "b": self.b,
+            "terms": self._terms,
+            "doc_ids": self._doc_ids,
+        }
+        _atomic_write(directory / arrays_name, lambda handle: np.savez(handle, **arrays))
+        payload = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        _atomic_write(directory / _META, lambda handle: handle.write(payload))
+        if previous is not None and previous.name != arrays_name:
+            previous.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: str | Path) -> BM25Index:
+        """Return the index saved in directory ``path`` by :meth:`save`."""
+        directory = Path(path)
+        try:
+            meta = json.loads((directory / _META).read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+                raise InvalidInput(f"{directory / _META} is not a saved BM25 index")
+            if meta.get("version") != _VERSION:
+                raise InvalidInput(f"{directory}: unknown BM25 index version {meta.get('version')}")
+            arrays_file = directory / Path(str(meta["arrays"])).name
+            with np.load(arrays_file, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+            return cls._restore(meta, arrays)
+        except InvalidInput:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+            raise InvalidInput(f"cannot read a BM25 index from {directory}: {error}") from error
+
+    @classmethod
+    def _restore(cls, meta: dict, arrays: dict[str, np.ndarray]) -> BM25Index:
+        index = cls(float(meta["k1"]), float(meta["b"]))
+        terms = [str(term) for term in meta["terms"]]
+        doc_ids = [None if doc_id is None else str(doc_id) for doc_id in meta["doc_ids"]]
+        offsets = arrays["post_offsets"]
+        slots, tfs = arrays["post_slots"], arrays["post_tfs"]
+        alive = arrays["alive"].astype(bool)
+        lengths = arrays["lengths"]
+        fwd_start = arrays["fwd_start"]
+        consistent = (
+            len(offsets) == len(terms) + 1
+            and len(arrays["df"]) == len(terms)
+            and int(offsets[-1]) == len(slots) == len(tfs)
+            and len(alive) == len(lengths) == len(doc_ids) == len(fwd_start) - 1
+            and int(fwd_start[-1]) == len(arrays["fwd_terms"]) == len(arrays["fwd_tfs"])
+            and all(
+                (doc_id is not None) == live for doc_id, live in zip(doc_ids, alive, strict=True)
+            )
+            and (len(slots) == 0 or (slots.min() >= 0 and slots.max() < len(doc_ids)))
+        )
+        if not consistent:
+            raise ValueError("array sizes disagree")
+        index._terms = terms
+        index._term_id = {term: term_id for term_id, term in enumerate(terms)}
+        index._df = [int(df) for df in arrays["df"]]
+        bounds = list(itertools.pairwise(offsets.tolist()))
+        index._post_slots = [_int_array("i", slots[a:z]) for a, z in bounds]
+        index._post_tfs = [_int_array("i", tfs[a:z]) for a, z in bounds]
+        index._doc_ids = doc_ids
+        index._slot_of = {doc_id: slot for slot, doc_id in enumerate(doc_ids) if doc_id is not None}
+        index._lengths = _int_array("i", lengths)
+        index._alive = bytearray(alive.astype(np.uint8).tobytes())
+        index._fwd_start = _int_array("q", fwd_start)
+        index._fwd_terms = _int_array("i", arrays["fwd_terms"])
+        index._fwd_tfs = _int_array("i", arrays["fwd_tfs"])
+        index._total_length = int(lengths[alive].sum())
+        index._dead = int((~alive).sum())
+        return index
+
+
+def _int_array(typecode: str, values: np.ndarray) -> array:
+    """Return ``values`` as an appendable ``array`` of C ints ("i") or 64-bit ints ("q")."""
+    out = array(typecode)
+    out.frombytes(
+        np.ascontiguousarray(values, dtype=np.int32 if typecode == "i" else np.int64).tobytes()
+    )
+    return out
+
+
+def _concat(buffers: list[array]) -> np.ndarray:
+    if not buffers:
+        return np.zeros(0, dtype=np.int32)
+    return np.concatenate([np.frombuffer(buffer, dtype=np.int32) for buffer in buffers])
+
+
+def _arrays_file(directory: Path) -> Path | None:
+    """Return the arrays file the current ``bm25.json`` in ``directory`` names, if any."""
+    try:
+        meta = json.loads((directory / _META).read_text(encoding="utf-8"))
+        return directory / Path(str(meta["arrays"])).name
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``target`` via a temporary file in the same directory and an atomic rename."""
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,207 @@
+"""``tepai match``: recommend experts, propose teams, assign demand lists, evaluate rankings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tepai.matching import InfeasibleAssignment, InvalidInput, MatchingError
+from tepai.matching.assignment import (
+    assignment_to_json,
+    read_conflicts,
+    read_scores,
+    solve_assignment,
+)
+from tepai.matching.engine import MatchingEngine
+from tepai.matching.evaluation import (
+    evaluate_run,
+    load_corpus,
+    load_qrels,
+    load_queries,
+    run_ranker,
+)
+from tepai.matchmaking import service
+
+
+class Command(BaseCommand):
+    help = "供需对接：recommend 推荐特派员；team 组团；assign 整批需求最优分配；eval 评测。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        recommend = sub.add_parser("recommend", help="为一项需求推荐特派员（附推荐理由）")
+        recommend.add_argument("--demand", required=True, help="需求编号或 ID")
+        recommend.add_argument("--top", type=int, default=10)
+        recommend.add_argument("--format", choices=["text", "json"], default="text")
+
+        team = sub.add_parser("team", help="为一项需求组建覆盖全部所需技能的团队")
+        team.add_argument("--demand", required=True, help="需求编号或 ID")
+        team.add_argument("--size", type=int, default=4, help="团队人数上限")
+        team.add_argument("--threshold", type=float, default=0.5, help="视为覆盖技能的最低匹配度")
+        team.add_argument("--format", choices=["text", "json"], default="text")
+
+        assign = sub.add_parser("assign", help="整批需求与专家的全局最优分配")
+        source = assign.add_mutually_exclusive_group(required=True)
+        source.add_argument("--list", help="需求发布批次名称（按数据库中的特派员打分）")
+        source.add_argument("--scores", help="打分文件 scores.csv（demand,expert,score）")
+        assign.add_argument("--conflicts", help="利益冲突文件 conflicts.csv（demand,expert）")
+        assign.add_argument("--max-load", type=int, default=3, help="每位专家最多承担的需求数")
+        assign.add_argument("--per-demand-min", type=int, default=1)
+        assign.add_argument("--per-demand-max", type=int, default=2)
+        assign.add_argument("--fair", action="store_true", help="公平模式：优先提高最差需求的得分")
+        assign.add_argument("--format", choices=["text", "json"], default="text")
+
+        evaluate = sub.add_parser("eval", help="在 BEIR 格式数据上评测排序质量")
+        evaluate.add_argument("--corpus", required=True)
+        evaluate.add_argument("--queries", required=True)
+        evaluate.add_argument("--qrels", required=True)
+        evaluate.add_argument("--format", choices=["text", "json"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except (service.NotFound, InvalidInput) as error:
+            raise CommandError(str(error)) from error
+        except InfeasibleAssignment as error:
+            for reason in error.reasons:
+                self.stderr.write(reason)
+            raise CommandError("无法满足全部约束，未生成分配方案") from error
+        except MatchingError as error:
+            raise CommandError(str(error)) from error
+
+    def _engine(self) -> MatchingEngine:
+        return service.build_engine(progress=service.stderr_progress("建立专家索引"))
+
+    def _emit(self, options: dict[str, Any], data: Any, text: str) -> None:
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self.stdout.write(text)
+
+    # ----- subcommands ---------------------------------------------------------------------
+    def _recommend(self, options: dict[str, Any]) -> None:
+        record = service.find_demand(options["demand"])
+        engine = self._engine()
+        recommendations = service.recommend(engine, record, options["top"])
+        people = service.commissioners_by_id([r.expert_id for r in recommendations])
+        rows = []
+        lines = [f"需求：{record.title}（{record.enterprise.name}）"]
+        for item in recommendations:
+            person = people[item.expert_id]
+            explanation = item.explanation.text if item.explanation else ""
+            rows.append(
+                {
+                    "rank": item.rank,
+                    "expert_id": int(item.expert_id),
+                    "expert_code": person.code,
+                    "name": person.name,
+                    "institution": person.institution.name,
+                    "score": item.score,
+                    "explanation": explanation,
+                    "matched_terms": list(item.explanation.matched_terms)
+                    if item.explanation
+                    else [],
+                    "components": item.components,
+                }
+            )
+            lines.append(
+                f"{item.rank:>2}. {person.name}（{person.institution.name}）"
+                f" 匹配度 {item.score:.3f}\n    {explanation}"
+            )
+        self._emit(options, rows, "\n".join(lines))
+
+    def _team(self, options: dict[str, Any]) -> None:
+        record = service.find_demand(options["demand"])
+        engine = self._engine()
+        proposal = service.propose_team(
+            engine, record, max_size=options["size"], threshold=options["threshold"]
+        )
+        team = proposal.team
+        people = service.commissioners_by_id([m.expert_id for m in team.members])
+        members = [
+            {
+                "expert_id": int(member.expert_id),
+                "expert_code": people[member.expert_id].code,
+                "name": people[member.expert_id].name,
+                "institution": people[member.expert_id].institution.name,
+                "covers": member.covers,
+                "affinity": round(member.affinity, 6),
+            }
+            for member in team.members
+        ]
+        data = {
+            "demand": record.pk,
+            "skills": proposal.skills,
+            "members": members,
+            "uncovered": team.uncovered,
+            "institutions": team.institutions,
+            "method": team.method,
+        }
+        lines = [f"需求：{record.title}", f"所需技能：{'、'.join(proposal.skills)}"]
+        for member in members:
+            covers = "、".join(member["covers"]) or "（综合匹配）"
+            lines.append(f"  {member['name']}（{member['institution']}）负责：{covers}")
+        if not members:
+            lines.append("现有特派员中无人能覆盖上述技能，建议扩大专家库或人工推荐。")
+        if team.uncovered:
+            lines.append(f"无人覆盖的技能：{'、'.join(team.uncovered)}")
+        method = "精确求解" if team.method == "exact" else "贪心近似"
+        lines.append(f"团队来自 {team.institutions} 家单位（{method}）")
+        self._emit(options, data, "\n".join(lines))
+
+    def _assign(self, options: dict[str, Any]) -> None:
+        if options["scores"]:
+            pairs = read_scores(options["scores"])
+            conflicts = read_conflicts(options["conflicts"]) if options["conflicts"] else []
+            result = solve_assignment(
+                pairs,
+                max_load=options["max_load"],
+                per_demand_min=options["per_demand_min"],
+                per_demand_max=options["per_demand_max"],
+                conflicts=conflicts,
+                fair=options["fair"],
+            )
+            data = assignment_to_json(result)
+            lines = [f"目标值（总匹配度）：{result.objective:.6f}"]
+            lines += [f"  {a.demand} ← {a.expert}（{a.score:.4f}）" for a in result.assignments]
+            self._emit(options, data, "\n".join(lines))
+            return
+        if options["conflicts"]:
+            raise CommandError("--conflicts 只能与 --scores 一起使用；数据库中的利益冲突会自动排除")
+        engine = self._engine()
+        records, result = service.assign_list(
+            engine,
+            options["list"],
+            max_load=options["max_load"],
+            per_demand_min=options["per_demand_min"],
+            per_demand_max=options["per_demand_max"],
+            fair=options["fair"],
+        )
+        titles = {str(record.pk): record.title for record in records}
+        people = service.commissioners_by_id([a.expert for a in result.assignments])
+        data = assignment_to_json(result)
+        for row in data["assignments"]:
+            row["demand_title"] = titles[row["demand"]]
+            row["expert_name"] = people[row["expert"]].name
+        lines = [f"共 {len(records)} 项需求，目标值（总匹配度）：{result.objective:.4f}"]
+        for assignment in result.assignments:
+            lines.append(
+                f"  {titles[assignment.demand]} ← {people[assignment.expert].name}"
+                f"（{assignment.score:.3f}）"
+            )
+        self._emit(options, data, "\n".join(lines))
+
+    def _eval(self, options: dict[str, Any]) -> None:
+        experts = load_corpus(options["corpus"])
+        demands = load_queries(options["queries"])
+        qrels = load_qrels(options["qrels"])
+        engine = MatchingEngine(encoder=service.build_encoder())
+        run = run_ranker(engine, experts, demands, k=100)
+        metrics = evaluate_run(run, qrels, ks=(5, 10))
+        data = {key: metrics[key] for key in ("ndcg@5", "ndcg@10", "recall@10", "mrr", "queries")}
+        text = "  ".join(
+            f"{key}={value:.4f}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in data.items()
+        )
+        self._emit(options, data, text)

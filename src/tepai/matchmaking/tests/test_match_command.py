@@ -1,0 +1,163 @@
+"""`tepai match` on the demo programme, and on files in OpenReview's style."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from tepai.demo.loader import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(*args: str) -> object:
+    out = StringIO()
+    call_command("match", *args, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_recommend_finds_the_dyeing_expert_with_the_real_encoder() -> None:
+    load_demo()
+    rows = _json("recommend", "--demand", "D-026", "--top", "5")
+    assert isinstance(rows, list) and len(rows) == 5
+    assert rows[0]["expert_code"] == "ZJ2-02"  # 周明轩, printing and dyeing digitalisation
+    assert [row["rank"] for row in rows] == [1, 2, 3, 4, 5]
+    for row in rows:
+        assert set(row) >= {"rank", "expert_id", "expert_code", "name", "score", "explanation"}
+        assert row["explanation"].startswith(f"推荐{row['name']}：")
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores, reverse=True)
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_recommend_names_an_unknown_demand() -> None:
+    with pytest.raises(CommandError, match="找不到技术需求“D-999”"):
+        call_command("match", "recommend", "--demand", "D-999")
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_team_says_who_covers_which_skill() -> None:
+    load_demo()
+    data = _json("team", "--demand", "D-026", "--size", "4")
+    assert isinstance(data, dict)
+    assert data["skills"] == ["印染工艺", "染色自动化", "制造执行系统", "设备联网", "在线测色"]
+    assert 1 <= len(data["members"]) <= 4
+    covered = {skill for member in data["members"] for skill in member["covers"]}
+    assert covered | set(data["uncovered"]) == set(data["skills"])
+    assert not covered & set(data["uncovered"])
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_assign_a_published_list_respects_loads_and_demand_limits() -> None:
+    load_demo()
+    data = _json(
+        "assign",
+        "--list",
+        "阿克苏地区2024年工业领域重大科技攻关需求",
+        "--max-load",
+        "2",
+        "--per-demand-min",
+        "1",
+        "--per-demand-max",
+        "2",
+    )
+    assert isinstance(data, dict)
+    per_demand: dict[str, int] = {}
+    per_expert: dict[str, int] = {}
+    for row in data["assignments"]:
+        per_demand[row["demand"]] = per_demand.get(row["demand"], 0) + 1
+        per_expert[row["expert"]] = per_expert.get(row["expert"], 0) + 1
+        assert row["demand_title"] and row["expert_name"]
+    assert all(1 <= count <= 2 for count in per_demand.values())
+    assert all(count <= 2 for count in per_expert.values())
+    assert data["objective"] == pytest.approx(sum(row["score"] for row in data["assignments"]))
+
+
+def test_assign_from_files_is_exact(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text(
+        "demand,expert,score\nd1,e1,0.9\nd1,e2,0.8\nd2,e1,0.85\nd2,e2,0.1\n", encoding="utf-8"
+    )
+    conflicts = tmp_path / "conflicts.csv"
+    conflicts.write_text("demand,expert\nd2,e2\n", encoding="utf-8")
+    data = _json(
+        "assign",
+        "--scores",
+        str(scores),
+        "--conflicts",
+        str(conflicts),
+        "--max-load",
+        "1",
+        "--per-demand-min",
+        "1",
+        "--per-demand-max",
+        "1",
+    )
+    # e1 must serve d2 (d2's only other candidate is in conflict), so d1 gets e2.
+    assert data == {
+        "objective": pytest.approx(1.65, rel=1e-9),
+        "assignments": [
+            {"demand": "d1", "expert": "e2", "score": 0.8},
+            {"demand": "d2", "expert": "e1", "score": 0.85},
+        ],
+    }
+
+
+def test_an_infeasible_assignment_says_which_constraint_fails(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("demand,expert,score\nd1,e1,0.9\nd2,e1,0.5\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="无法满足"):
+        call_command(
+            "match",
+            "assign",
+            "--scores",
+            str(scores),
+            "--max-load",
+            "1",
+            "--per-demand-min",
+            "1",
+            "--per-demand-max",
+            "1",
+            stderr=err,
+        )
+    assert "所有需求至少需要 2 人次，而专家可用容量合计只有 1 人次" in err.getvalue()
+
+
+def test_bad_score_files_name_the_line(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("demand,expert,score\nd1,e1,abc\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="2"):
+        call_command("match", "assign", "--scores", str(scores), "--max-load", "1")
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_eval_prints_the_metrics(tmp_path: Path) -> None:
+    (tmp_path / "corpus.jsonl").write_text(
+        '{"_id": "a", "title": "甲", "text": "直接空冷凝汽器翅片清洗", "items": []}\n'
+        '{"_id": "b", "title": "乙", "text": "苹果矮化密植栽培", "items": ["果园水肥一体化"]}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "queries.jsonl").write_text(
+        '{"_id": "q1", "text": "空冷岛散热片清洗"}\n{"_id": "q2", "text": "苹果园施肥"}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "qrels.tsv").write_text(
+        "query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t1\n", encoding="utf-8"
+    )
+    data = _json(
+        "eval",
+        "--corpus",
+        str(tmp_path / "corpus.jsonl"),
+        "--queries",
+        str(tmp_path / "queries.jsonl"),
+        "--qrels",
+        str(tmp_path / "qrels.tsv"),
+    )
+    assert data == {"ndcg@5": 1.0, "ndcg@10": 1.0, "recall@10": 1.0, "mrr": 1.0, "queries": 2}
