@@ -7,6 +7,13 @@ from collections.abc import Mapping, Sequence
 from tepai.matching.records import Demand, Evidence, Expert, Explanation
 
 _MAX_TERMS = 6
+# Shown terms should tell a clerk something; one-character and generic words (高, 度, 利用)
+# still count in the score but are left out of the explanation.
+_GENERIC_TERMS = frozenset({"利用", "效果", "方法", "应用", "系统", "技术", "研究", "分析", "提高"})
+
+
+def _telling(term: str) -> bool:
+    return len(term) >= 2 and term not in _GENERIC_TERMS
 
 
 def _describe_term(term: str, sources: Mapping[str, str]) -> str:
@@ -31,7 +38,7 @@ def build_explanation(
     terms: list[str] = []
     for item in evidence:
         for term in item.terms:
-            if term not in terms:
+            if term not in terms and _telling(term):
                 terms.append(term)
     terms = terms[:_MAX_TERMS]
     sentences: list[str] = []
@@ -43,7 +50,7 @@ def build_explanation(
         if lead.source.startswith("item:"):
             sentences.append(f"其代表性成果《{lead.label}》与需求最接近")
         else:
-            sentences.append("其研究方向与个人简介与需求最接近")
+            sentences.append("其个人简介和研究方向与需求最接近")
         others = [item.label for item in evidence[1:] if item.source.startswith("item:")]
         if others:
             sentences.append("另有《" + "》《".join(others) + "》相关")
