@@ -17,6 +17,7 @@ from tepai.matching.dense import CachedEncoder, HashingEncoder, UseEncoder
 from tepai.matching.engine import MatchingEngine
 from tepai.matching.teams import TeamCandidate, TeamResult, assemble_team
 from tepai.matchmaking.records import commissioner_queryset, demand_from, experts_from
+from tepai.programs.models import Batch, InnovationCentre
 
 
 def build_encoder() -> object | None:
@@ -68,9 +69,29 @@ def find_demand(token: str) -> DemandRecord:
     return found
 
 
-def recommend(engine: MatchingEngine, record: DemandRecord, k: int) -> list[Recommendation]:
-    """Return the top ``k`` commissioners for a stored demand."""
-    return engine.recommend(demand_from(record), k)
+def recommend(
+    engine: MatchingEngine,
+    record: DemandRecord,
+    k: int,
+    *,
+    batch: str | None = None,
+    centre: str | None = None,
+) -> list[Recommendation]:
+    """Return the top ``k`` commissioners for a stored demand, optionally within a batch/centre."""
+    allowed: set[str] | None = None
+    if batch or centre:
+        people = Commissioner.objects.all()
+        if batch:
+            if not Batch.objects.filter(name=batch).exists():
+                raise NotFound(f"批次“{batch}”不存在")
+            people = people.filter(batches__name=batch)
+        if centre:
+            if not InnovationCentre.objects.filter(name=centre).exists():
+                raise NotFound(f"创新中心“{centre}”不存在")
+            people = people.filter(centres__name=centre)
+        allowed = {str(pk) for pk in people.values_list("pk", flat=True)}
+    keep = None if allowed is None else (lambda expert: expert.id in allowed)
+    return engine.recommend(demand_from(record), k, keep=keep)
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,15 @@ def test_eval_prints_the_metrics(tmp_path: Path) -> None:
         str(tmp_path / "qrels.tsv"),
     )
     assert data == {"ndcg@5": 1.0, "ndcg@10": 1.0, "recall@10": 1.0, "mrr": 1.0, "queries": 2}
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_recommend_can_stay_within_a_batch_or_centre() -> None:
+    load_demo()
+    first = _json("recommend", "--demand", "D-026", "--top", "5", "--batch", "第一批")
+    assert first and all(row["expert_code"].startswith("ZJ1-") for row in first)
+    centre = "浙阿纺织服装科技创新（国家高新区）中心"
+    textile = _json("recommend", "--demand", "D-026", "--top", "3", "--centre", centre)
+    assert textile and all(row["expert_code"].startswith("ZJ2-") for row in textile)
+    with pytest.raises(CommandError, match="批次“第九批”不存在"):
+        call_command("match", "recommend", "--demand", "D-026", "--batch", "第九批")

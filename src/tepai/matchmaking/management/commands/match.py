@@ -33,6 +33,8 @@ class Command(BaseCommand):
         recommend = sub.add_parser("recommend", help="为一项需求推荐特派员（附推荐理由）")
         recommend.add_argument("--demand", required=True, help="需求编号或 ID")
         recommend.add_argument("--top", type=int, default=10)
+        recommend.add_argument("--batch", help="只在该批次的特派员中推荐")
+        recommend.add_argument("--centre", help="只在该创新中心的特派员中推荐")
         recommend.add_argument("--format", choices=["text", "json"], default="text")
 
         team = sub.add_parser("team", help="为一项需求组建覆盖全部所需技能的团队")
@@ -83,7 +85,9 @@ class Command(BaseCommand):
     def _recommend(self, options: dict[str, Any]) -> None:
         record = service.find_demand(options["demand"])
         engine = self._engine()
-        recommendations = service.recommend(engine, record, options["top"])
+        recommendations = service.recommend(
+            engine, record, options["top"], batch=options["batch"], centre=options["centre"]
+        )
         people = service.commissioners_by_id([r.expert_id for r in recommendations])
         rows = []
         lines = [f"需求：{record.title}（{record.enterprise.name}）"]
