@@ -119,6 +119,7 @@ class MatchingEngine:
         self.experts: dict[str, Expert] = {}
         self.parts: dict[str, Part] = {}
         self._parts_of: dict[str, list[str]] = {}
+        self._owner_cache: tuple[int, np.ndarray, list[str]] | None = None
 
     # ----- indexing ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -290,17 +291,40 @@ class MatchingEngine:
             vector = self.encoder.encode([text])[0]  # type: ignore[attr-defined]
         return _Query(demand, list(weights.items()), sources, vector)
 
+    def _owners(self) -> tuple[np.ndarray, list[str]]:
+        """Return (expert row of every BM25 slot, -1 if dead; expert id of every row).
+
+        Rebuilt only when the sparse index changed since the last query, so a query costs a
+        vectorised max over slots instead of a Python loop over every matching part.
+        """
+        if self._owner_cache is None or self._owner_cache[0] != self.sparse.generation:
+            experts = list(self.experts)
+            row_of = {expert_id: row for row, expert_id in enumerate(experts)}
+            owner = np.fromiter(
+                (
+                    row_of.get(doc_id.split(_SEPARATOR, 1)[0], -1) if doc_id else -1
+                    for doc_id in self.sparse.doc_ids
+                ),
+                dtype=np.int64,
+                count=len(self.sparse.doc_ids),
+            )
+            self._owner_cache = (self.sparse.generation, owner, experts)
+        return self._owner_cache[1], self._owner_cache[2]
+
     def _candidates(self, query: _Query) -> list[str]:
         pool = self.config.candidates
         found: dict[str, None] = {}
-        sparse_scores = self.sparse.score(query.terms)
-        best: dict[str, float] = {}
-        for key, value in sparse_scores.items():
-            expert_id = key.split(_SEPARATOR, 1)[0]
-            if value > best.get(expert_id, 0.0):
-                best[expert_id] = value
-        for expert_id, _ in sorted(best.items(), key=lambda item: -item[1])[:pool]:
-            found[expert_id] = None
+        scores = self.sparse.score_array(query.terms)
+        owner, experts = self._owners()
+        if len(experts):
+            best = np.zeros(len(experts), dtype=np.float64)
+            live = owner >= 0
+            np.maximum.at(best, owner[live], scores[live])
+            matched = np.flatnonzero(best > 0)
+            if len(matched) > pool:
+                matched = matched[np.argpartition(-best[matched], pool - 1)[:pool]]
+            for row in sorted(matched.tolist(), key=lambda r: (-best[r], experts[r])):
+                found[experts[row]] = None
         if (
             query.vector is not None
             and self.expert_vectors is not None
@@ -317,7 +341,14 @@ class MatchingEngine:
                 expert_id = ids[row]
                 if expert_id is not None:
                     found[expert_id] = None
-        query.sparse_scores = sparse_scores
+        # Part scores are kept only for the candidates' parts: building a dict of every
+        # matching part was the slowest step of a query at 100,000 experts.
+        keys = [key for expert_id in found for key in self._parts_of.get(expert_id, [])]
+        slots = self.sparse.slots(keys)
+        values = np.where(slots >= 0, scores[np.maximum(slots, 0)], 0.0) if keys else []
+        query.sparse_scores = {
+            key: float(value) for key, value in zip(keys, values, strict=True) if value > 0
+        }
         return list(found)
 
     def _score(self, query: _Query, expert_ids: Sequence[str]) -> dict[str, _Detail]:

@@ -85,6 +85,9 @@ class BM25Index:
 
     def _invalidate(self) -> None:
         """Forget everything derived from document lengths (after any update)."""
+        # Callers that keep arrays aligned with slots compare generations to know when to
+        # rebuild them.
+        self.generation = getattr(self, "generation", 0) + 1
         self._norm_cache: np.ndarray | None = None
         self._impact_cache: dict[int, np.ndarray] = {}
         self._impact_cached = 0
@@ -216,6 +219,18 @@ class BM25Index:
         self._fwd_tfs = _int_array("i", fwd_tfs)
         self._dead = 0
         self._invalidate()
+
+    def slots(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Return the internal slot of each document id (-1 for unknown ids).
+
+        Slots index :meth:`score_array`'s result; they change when the index compacts, which
+        also changes :attr:`generation`.
+        """
+        return np.fromiter(
+            (self._slot_of.get(doc_id, -1) for doc_id in doc_ids),
+            dtype=np.int64,
+            count=len(doc_ids),
+        )
 
     # ----- scoring ------------------------------------------------------------------------
     def score_array(self, query: Query) -> np.ndarray:

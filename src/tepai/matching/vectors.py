@@ -68,11 +68,12 @@ class VectorStore:
 
     def get(self, keys: list[str]) -> np.ndarray:
         """Return the vectors of ``keys`` as float32 rows (zero rows for unknown keys)."""
+        rows = np.fromiter(
+            (self._row_of.get(key, -1) for key in keys), dtype=np.int64, count=len(keys)
+        )
         out = np.zeros((len(keys), self.dim), dtype=np.float32)
-        for index, key in enumerate(keys):
-            row = self._row_of.get(key)
-            if row is not None:
-                out[index] = self._matrix[row]
+        known = rows >= 0
+        out[known] = self._matrix[rows[known]]
         return out
 
     def similarities(
@@ -80,6 +81,9 @@ class VectorStore:
     ) -> tuple[list[str | None], np.ndarray]:
         """Return (ids, dot products of every stored row with ``query``); dead rows give 0."""
         query32 = query.astype(np.float32)
+        if self._matrix.dtype == np.float32:
+            # No conversion copy needed: one matrix-vector product over the live rows.
+            return self._ids[: self._size], self._matrix[: self._size] @ query32
         scores = np.empty(self._size, dtype=np.float32)
         for start in range(0, self._size, block):
             stop = min(start + block, self._size)
