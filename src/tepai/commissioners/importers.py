@@ -230,23 +230,6 @@ class WorkItemImporter(Importer):
         item.save()
         return created
 
-    def _team(self, name: str, batches: list[Batch], number: int, ctx: ImportContext) -> Team:
-        """Return the team ``name`` in one of the row's batches (created if there is one batch).
-
-        A person in several batches (re-dispatched) names a team that already exists in one
-        of them; a new team can only be created when the batch is unambiguous.
-        """
-        existing = list(Team.objects.filter(name=name, batch__in=batches)[:2])
-        if len(existing) == 1:
-            return existing[0]
-        if len(batches) == 1:
-            return resolve_team(name, batches[0], number, ctx)
-        if not batches:
-            raise RowError(number, "所属团队", _("填写团队时须同时填写批次"))
-        raise RowError(
-            number, "所属团队", _("多个批次都有或都没有团队“%(name)s”，无法确定") % {"name": name}
-        )
-
     # ----- export ------------------------------------------------------------------------
     @classmethod
     def export_queryset(cls) -> QuerySet[WorkItem]:
