@@ -10,7 +10,7 @@ from tepai.activities.models import Activity, ActivityKind
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues
+from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, positive_int, text_block
 from tepai.enterprises.importers import resolve_enterprises
@@ -33,13 +33,15 @@ _KIND_ALIASES = {
 
 def resolve_activity(token: str, number: int, header: str, ctx: ImportContext) -> Activity:
     """Return the work record with 编号 ``token``, or raise RowError."""
-    key = ("activity", token)
-    if key not in ctx.cache:
-        found = Activity.objects.filter(code=token).first()
-        if found is None:
-            raise RowError(number, header, f"编号为“{token}”的工作记录不存在")
-        ctx.cache[key] = found
-    return ctx.cache[key]
+    return resolve_reference(
+        Activity,
+        token,
+        fields=["code"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"编号为“{token}”的工作记录不存在",
+    )
 
 
 class ActivityImporter(Importer):

@@ -23,7 +23,7 @@ from tepai.core.cleaning import (
     split_multi,
 )
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues
+from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
 from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_masked
 from tepai.core.importing.parsers import choice, text_block, year
 from tepai.institutions.importers import get_or_create_institution
@@ -241,16 +241,13 @@ class WorkItemImporter(Importer):
 
 def resolve_commissioner(token: str, number: int, header: str, ctx: ImportContext) -> Commissioner:
     """Return the commissioner named by a 编号 or a unique name, or raise RowError."""
-    key = ("commissioner", token)
-    if key in ctx.cache:
-        return ctx.cache[key]
-    found = Commissioner.objects.filter(code=token).first()
-    if found is None:
-        matches = list(Commissioner.objects.filter(name=token)[:2])
-        if not matches:
-            raise RowError(number, header, f"找不到特派员“{token}”（请填写编号或姓名）")
-        if len(matches) > 1:
-            raise RowError(number, header, f"有多名特派员叫“{token}”，请改填编号")
-        found = matches[0]
-    ctx.cache[key] = found
-    return found
+    return resolve_reference(
+        Commissioner,
+        token,
+        fields=["code", "name"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"找不到特派员“{token}”（请填写编号或姓名）",
+        ambiguous=f"有多名特派员叫“{token}”，请改填编号",
+    )

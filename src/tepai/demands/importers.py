@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
 from tepai.core.importing.exporting import code_or
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
 from tepai.demands.models import (
@@ -43,18 +43,15 @@ _MODE_ALIASES = {
 
 def resolve_demand_list(token: str, number: int, header: str, ctx: ImportContext) -> DemandList:
     """Return the demand list called ``token`` (or with that 编号), or raise RowError."""
-    key = ("demand_list", token)
-    if key not in ctx.cache:
-        found = (
-            DemandList.objects.filter(name=token).first()
-            or DemandList.objects.filter(code=token).first()
-        )
-        if found is None:
-            raise RowError(
-                number, header, f"需求发布批次“{token}”不存在，请先导入需求发布批次（demand-lists）"
-            )
-        ctx.cache[key] = found
-    return ctx.cache[key]
+    return resolve_reference(
+        DemandList,
+        token,
+        fields=["name", "code"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"需求发布批次“{token}”不存在，请先导入需求发布批次（demand-lists）",
+    )
 
 
 def get_or_create_enterprise(name: str, cluster_value: str, ctx: ImportContext) -> Enterprise:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from tepai.core.cleaning import clean_text, parse_date
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
 from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
 from tepai.events.models import Event, EventKind
@@ -28,19 +28,16 @@ _KIND_ALIASES = {
 
 def resolve_event(name: str, number: int, header: str, ctx: ImportContext) -> Event:
     """Return the event with 编号 ``name``, else the only event called ``name``; or RowError."""
-    key = ("event", name)
-    if key in ctx.cache:
-        return ctx.cache[key]
-    event = Event.objects.filter(code=name).first()
-    if event is None:
-        matches = list(Event.objects.filter(name=name).order_by("date")[:2])
-        if not matches:
-            raise RowError(number, header, f"活动“{name}”不存在，请先导入活动（events）")
-        if len(matches) > 1:
-            raise RowError(number, header, f"有多个活动叫“{name}”（日期不同），请改填活动编号")
-        event = matches[0]
-    ctx.cache[key] = event
-    return event
+    return resolve_reference(
+        Event,
+        name,
+        fields=["code", "name"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"活动“{name}”不存在，请先导入活动（events）",
+        ambiguous=f"有多个活动叫“{name}”（日期不同），请改填活动编号",
+    )
 
 
 class EventImporter(Importer):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, text_block, trl
 from tepai.enterprises.importers import resolve_enterprise
@@ -29,16 +29,15 @@ _INTENT_ALIASES = {
 
 def resolve_outcome(token: str, number: int, header: str, ctx: ImportContext) -> Outcome:
     """Return the outcome with 编号 ``token``, else the one titled ``token``; or raise RowError."""
-    key = ("outcome", token)
-    if key not in ctx.cache:
-        found = (
-            Outcome.objects.filter(code=token).first()
-            or Outcome.objects.filter(title=token).first()
-        )
-        if found is None:
-            raise RowError(number, header, f"科技成果“{token}”不存在，请先导入科技成果（outcomes）")
-        ctx.cache[key] = found
-    return ctx.cache[key]
+    return resolve_reference(
+        Outcome,
+        token,
+        fields=["code", "title"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"科技成果“{token}”不存在，请先导入科技成果（outcomes）",
+    )
 
 
 class OutcomeImporter(Importer):

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date
-from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing import Column, Importer
+from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
 from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
 from tepai.institutions.importers import get_or_create_institution
@@ -30,13 +30,15 @@ cluster = choice(
 
 def resolve_batch(name: str, number: int, header: str, ctx: ImportContext) -> Batch:
     """Return the batch called ``name`` (or with that 编号), or raise RowError."""
-    key = ("batch", name)
-    if key not in ctx.cache:
-        batch = Batch.objects.filter(name=name).first() or Batch.objects.filter(code=name).first()
-        if batch is None:
-            raise RowError(number, header, f"批次“{name}”不存在，请先用 tepai batch create 创建")
-        ctx.cache[key] = batch
-    return ctx.cache[key]
+    return resolve_reference(
+        Batch,
+        name,
+        fields=["name", "code"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"批次“{name}”不存在，请先用 tepai batch create 创建",
+    )
 
 
 def resolve_team(name: str, batch: Batch, number: int, ctx: ImportContext) -> Team:

@@ -11,7 +11,7 @@ from tepai.commissioners.importers import resolve_commissioner
 from tepai.commissioners.models import Commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
+from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
 from tepai.demands.models import Demand
@@ -66,18 +66,16 @@ def shared_batch(commissioners: Iterable[Commissioner]) -> Batch | None:
 
 def resolve_project(token: str, number: int, header: str, ctx: ImportContext) -> Project:
     """Return the project with 编号 ``token``, else the only one titled ``token``; or RowError."""
-    key = ("project", token)
-    if key not in ctx.cache:
-        found = Project.objects.filter(code=token).first()
-        if found is None:
-            matches = list(Project.objects.filter(title=token)[:2])
-            if not matches:
-                raise RowError(number, header, f"项目“{token}”不存在，请先导入项目合同（projects）")
-            if len(matches) > 1:
-                raise RowError(number, header, f"有多个项目叫“{token}”，请改填项目编号")
-            found = matches[0]
-        ctx.cache[key] = found
-    return ctx.cache[key]
+    return resolve_reference(
+        Project,
+        token,
+        fields=["code", "title"],
+        ctx=ctx,
+        number=number,
+        header=header,
+        missing=f"项目“{token}”不存在，请先导入项目合同（projects）",
+        ambiguous=f"有多个项目叫“{token}”，请改填项目编号",
+    )
 
 
 def _resolve_demand(token: str, enterprise: Enterprise | None, number: int) -> Demand:

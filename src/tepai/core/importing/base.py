@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -310,3 +310,32 @@ def find_existing(model: type[models.Model], code: str, **natural_key: Any) -> A
         if found is not None:
             return found
     return manager.filter(**natural_key).first()
+
+
+def resolve_reference(
+    model: type[models.Model],
+    token: str,
+    *,
+    fields: Sequence[str],
+    ctx: ImportContext,
+    number: int,
+    header: str,
+    missing: str,
+    ambiguous: str = "",
+) -> Any:
+    """Return the record a cell names, looked up by ``fields`` in order, cached per import.
+
+    The first field with any match decides: one match is the answer, several raise
+    RowError(``ambiguous``), and no field matching raises RowError(``missing``).
+    """
+    key = ("reference", model._meta.label, token)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    for field_name in fields:
+        matches = list(model._default_manager.filter(**{field_name: token}).order_by("pk")[:2])
+        if len(matches) > 1 and ambiguous:
+            raise RowError(number, header, ambiguous)
+        if matches:
+            ctx.cache[key] = matches[0]
+            return matches[0]
+    raise RowError(number, header, missing)
