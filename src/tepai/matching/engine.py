@@ -12,7 +12,7 @@ spare capacity). Conflicts and full workloads are excluded, never just down-weig
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -466,8 +466,3 @@ def _aggregate(values: list[float], config: EngineConfig) -> float:
     return config.best_part_weight * ordered[0] + (1 - config.best_part_weight) * (
         sum(top) / len(top)
     )
-
-
-def with_weights(config: EngineConfig, **changes: float) -> EngineConfig:
-    """Return a copy of ``config`` with some weights changed (for tuning scripts)."""
-    return replace(config, **changes)
