@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     *REGISTRY_APPS,
     "tepai.reports",
     "tepai.matchmaking",
+    "tepai.accounts",
+    "tepai.audit",
+    "tepai.web",
+    "tepai.api",
     "tepai.demo",
 ]
 
@@ -136,7 +140,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
 
 # The dense text encoder of the matching engine: "use" (multilingual Universal Sentence
 # Encoder, shipped in its package), "hashing" (lexical, no model), or "none" (sparse only).
