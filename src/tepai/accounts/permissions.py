@@ -1,0 +1,139 @@
+"""Who may see and change which records: the one place the web pages and the API ask.
+
+Read scope is applied to querysets (so lists, counts, exports and API pages agree) and write
+permission to single objects. Administrators do everything; auditors read everything and
+change nothing; commissioners and enterprises see what their work needs and change only
+their own records.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+from tepai.accounts.roles import Role, role_of
+
+# Registries every signed-in role may read in full (public programme information).
+_OPEN_TO_ALL = {
+    "institutions.institution",
+    "programs.batch",
+    "programs.team",
+    "programs.innovationcentre",
+    "events.event",
+    "outcomes.outcome",
+    "cases.case",
+    "commissioners.commissioner",
+    "commissioners.workitem",
+}
+
+
+def _label(model: type[Model]) -> str:
+    return model._meta.label_lower
+
+
+def _commissioner_id(user: object) -> int | None:
+    account = getattr(user, "account", None)
+    return getattr(account, "commissioner_id", None)
+
+
+def _enterprise_id(user: object) -> int | None:
+    account = getattr(user, "account", None)
+    return getattr(account, "enterprise_id", None)
+
+
+def can_view_personal_data(user: object, record: Model | None = None) -> bool:
+    """Return True if ``user`` may see unmasked phones and e-mails (of ``record``, if given).
+
+    Administrators see them all; everybody sees their own record's.
+    """
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return True
+    if record is None:
+        return False
+    label = _label(type(record))
+    if label == "commissioners.commissioner":
+        return record.pk is not None and record.pk == _commissioner_id(user)
+    if label == "enterprises.enterprise":
+        return record.pk is not None and record.pk == _enterprise_id(user)
+    return False
+
+
+def visible(user: object, queryset: QuerySet) -> QuerySet:
+    """Return the part of ``queryset`` that ``user`` may read."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.AUDITOR):
+        return queryset
+    if role is None:
+        return queryset.none()
+    label = _label(queryset.model)
+    if label in _OPEN_TO_ALL:
+        return queryset
+    if role is Role.COMMISSIONER:
+        return _visible_to_commissioner(label, queryset, _commissioner_id(user))
+    return _visible_to_enterprise(label, queryset, _enterprise_id(user))
+
+
+def _visible_to_commissioner(label: str, queryset: QuerySet, me: int | None) -> QuerySet:
+    published = ("published", "matching", "signed", "completed")
+    rules: dict[str, Q] = {
+        "enterprises.enterprise": Q(),
+        "demands.demand": Q(status__in=published) | Q(projects__commissioners=me),
+        "demands.demandlist": Q(),
+        "projects.project": Q(commissioners=me),
+        "projects.milestone": Q(project__commissioners=me),
+        "activities.activity": Q(commissioners=me),
+        "outcomes.cooperationintent": Q(outcome__owners=me),
+    }
+    rule = rules.get(label)
+    return queryset.none() if rule is None else queryset.filter(rule).distinct()
+
+
+def _visible_to_enterprise(label: str, queryset: QuerySet, mine: int | None) -> QuerySet:
+    rules: dict[str, Q] = {
+        "enterprises.enterprise": Q(pk=mine),
+        "demands.demand": Q(enterprise=mine),
+        "projects.project": Q(enterprise=mine),
+        "projects.milestone": Q(project__enterprise=mine),
+        "activities.activity": Q(enterprises=mine),
+        "outcomes.cooperationintent": Q(enterprise=mine),
+    }
+    rule = rules.get(label)
+    return queryset.none() if rule is None else queryset.filter(rule).distinct()
+
+
+def can_change(user: object, record: Model) -> bool:
+    """Return True if ``user`` may edit (or delete) ``record``."""
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return True
+    label = _label(type(record))
+    if role is Role.COMMISSIONER:
+        me = _commissioner_id(user)
+        if label == "commissioners.commissioner":
+            return record.pk == me
+        if label == "commissioners.workitem":
+            return record.commissioner_id == me
+        if label == "activities.activity":
+            return record.pk is None or record.commissioners.filter(pk=me).exists()
+        return False
+    if role is Role.ENTERPRISE:
+        mine = _enterprise_id(user)
+        if label == "enterprises.enterprise":
+            return record.pk == mine
+        if label in ("demands.demand", "outcomes.cooperationintent"):
+            return record.enterprise_id == mine
+        return False
+    return False
+
+
+def can_create(user: object, model: type[Model]) -> bool:
+    """Return True if ``user`` may create records of ``model``."""
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return True
+    label = _label(model)
+    if role is Role.COMMISSIONER:
+        return label in ("activities.activity", "commissioners.workitem")
+    if role is Role.ENTERPRISE:
+        return label in ("demands.demand", "outcomes.cooperationintent")
+    return False
