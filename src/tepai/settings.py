@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tepai.matchmaking",
     "tepai.accounts",
     "tepai.audit",
+    "tepai.engagements",
     "tepai.web",
     "tepai.api",
     "tepai.demo",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # POST language=en|zh-hans switches the interface language (Django's set_language view).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tepai.engagements.urls")),
     path("", include("tepai.web.urls")),
 ]

@@ -1,0 +1,5 @@
+"""URL routes of tepai.engagements."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
