@@ -1,13 +1,19 @@
 from django.contrib import admin
 
 from tepai.commissioners.forms import CommissionerForm
-from tepai.commissioners.models import Commissioner, WorkItem
+from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem
 from tepai.core.admin_helpers import PersonalDataAdmin
 
 
 class WorkItemInline(admin.TabularInline):
     model = WorkItem
     extra = 0
+
+
+class DeclaredConflictInline(admin.TabularInline):
+    model = DeclaredConflict
+    extra = 0
+    autocomplete_fields = ["enterprise"]
 
 
 @admin.register(Commissioner)
@@ -29,4 +35,4 @@ class CommissionerAdmin(PersonalDataAdmin):
     search_fields = ["name", "code", "institution__name", "title", "bio"]
     autocomplete_fields = ["institution"]
     filter_horizontal = ["batches", "teams", "centres"]
-    inlines = [WorkItemInline]
+    inlines = [WorkItemInline, DeclaredConflictInline]

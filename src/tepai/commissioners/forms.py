@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tepai.commissioners.models import Commissioner, WorkItem
+from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem
 
 
 class CommissionerForm(forms.ModelForm):
@@ -25,6 +25,7 @@ class CommissionerForm(forms.ModelForm):
             "batches",
             "teams",
             "centres",
+            "max_load",
         ]
 
 
@@ -32,3 +33,9 @@ class WorkItemForm(forms.ModelForm):
     class Meta:
         model = WorkItem
         fields = ["commissioner", "kind", "title", "text", "year"]
+
+
+class DeclaredConflictForm(forms.ModelForm):
+    class Meta:
+        model = DeclaredConflict
+        fields = ["commissioner", "enterprise", "reason", "declared_on"]

@@ -55,6 +55,12 @@ class Commissioner(RegistryModel):
     centres = models.ManyToManyField(
         "programs.InnovationCentre", related_name="members", blank=True, verbose_name=_("所属中心")
     )
+    max_load = models.PositiveSmallIntegerField(
+        _("同时对接上限"),
+        null=True,
+        blank=True,
+        help_text=_("可同时承担的在研项目数；留空表示不限。已满的特派员不再被推荐。"),
+    )
 
     class Meta:
         verbose_name = _("科技特派员")
@@ -113,3 +119,39 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeclaredConflict(models.Model):
+    """An enterprise a commissioner must not be matched to (利益冲突声明), with the reason.
+
+    Employment and shareholdings are the usual reasons; the matching engine excludes the pair
+    from recommendations, teams and assignments instead of merely lowering its score.
+    """
+
+    commissioner = models.ForeignKey(
+        Commissioner,
+        on_delete=models.CASCADE,
+        related_name="declared_conflicts",
+        verbose_name=_("特派员"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="declared_conflicts",
+        verbose_name=_("企业"),
+    )
+    reason = models.CharField(_("原因"), max_length=200)
+    declared_on = models.DateField(_("声明日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("利益冲突声明")
+        verbose_name_plural = _("利益冲突声明")
+        ordering = ["commissioner", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commissioner", "enterprise"], name="declaredconflict_unique_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commissioner} ↔ {self.enterprise}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tepai.matching.explain import build_explanation
+from tepai.matching.explain import EXPERT_WORDING, Wording, build_explanation
 from tepai.matching.records import Demand, Evidence, Expert, Recommendation
 from tepai.matching.sparse import BM25Index
 from tepai.matching.text import Analyzer, default_analyzer
@@ -100,6 +100,8 @@ class MatchingEngine:
 
     ``encoder`` is any object with ``name``, ``dim`` and ``encode(texts) -> unit vectors``
     (see :mod:`tepai.matching.dense`); None disables the dense path (sparse only).
+    The same engine ranks any records shaped as :class:`Expert` — research outcomes, or
+    demands for an expert's profile — with ``wording`` naming them in the explanations.
     """
 
     def __init__(
@@ -108,8 +110,10 @@ class MatchingEngine:
         *,
         analyzer: Analyzer | None = None,
         encoder: object | None = None,
+        wording: Wording = EXPERT_WORDING,
     ) -> None:
         self.config = config or EngineConfig()
+        self.wording = wording
         self.analyzer = analyzer or default_analyzer()
         self.encoder = encoder
         self.sparse = BM25Index()
@@ -211,7 +215,12 @@ class MatchingEngine:
                     query, expert_id, query.sparse_scores or {}, detail.dense_parts
                 )
                 explanation = build_explanation(
-                    self.experts[expert_id], demand, evidence, detail.signals, query.term_sources
+                    self.experts[expert_id],
+                    demand,
+                    evidence,
+                    detail.signals,
+                    query.term_sources,
+                    self.wording,
                 )
             recommendations.append(
                 Recommendation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from tepai.matching.records import Demand, Evidence, Expert, Explanation
 
@@ -12,14 +13,29 @@ _MAX_TERMS = 6
 _GENERIC_TERMS = frozenset({"利用", "效果", "方法", "应用", "系统", "技术", "研究", "分析", "提高"})
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The nouns of an explanation, so one engine can rank experts, outcomes or demands."""
+
+    lead: str = "推荐"  # "推荐张三：…"
+    query: str = "需求"  # whose words a thesaurus bridge started from
+    item: str = "代表性成果"  # a work item of the ranked record
+    profile: str = "个人简介和研究方向"  # the ranked record's own description
+
+
+EXPERT_WORDING = Wording()
+OUTCOME_WORDING = Wording(lead="推荐成果", item="应用案例", profile="成果简介和关键词")
+DEMAND_WORDING = Wording(lead="推荐需求", query="专家简介", item="关联材料", profile="需求描述")
+
+
 def _telling(term: str) -> bool:
     return len(term) >= 2 and term not in _GENERIC_TERMS
 
 
-def _describe_term(term: str, sources: Mapping[str, str]) -> str:
-    """Return a matched term, noting the demand's own word it was reached from if expanded."""
+def _describe_term(term: str, sources: Mapping[str, str], wording: Wording) -> str:
+    """Return a matched term, noting the query's own word it was reached from if expanded."""
     source = sources.get(term)
-    return f"{term}（需求中的“{source}”）" if source else term
+    return f"{term}（{wording.query}中的“{source}”）" if source else term
 
 
 def build_explanation(
@@ -28,6 +44,7 @@ def build_explanation(
     evidence: Sequence[Evidence],
     signals: Sequence[str],
     term_sources: Mapping[str, str],
+    wording: Wording = EXPERT_WORDING,
 ) -> Explanation:
     """Return the explanation of ``expert``'s match to ``demand``.
 
@@ -43,14 +60,14 @@ def build_explanation(
     terms = terms[:_MAX_TERMS]
     sentences: list[str] = []
     if terms:
-        described = "、".join(_describe_term(term, term_sources) for term in terms)
+        described = "、".join(_describe_term(term, term_sources, wording) for term in terms)
         sentences.append(f"匹配要点：{described}")
     if evidence:
         lead = evidence[0]
         if lead.source.startswith("item:"):
-            sentences.append(f"其代表性成果《{lead.label}》与需求最接近")
+            sentences.append(f"其{wording.item}《{lead.label}》与{wording.query}最接近")
         else:
-            sentences.append("其个人简介和研究方向与需求最接近")
+            sentences.append(f"其{wording.profile}与{wording.query}最接近")
         others = [item.label for item in evidence[1:] if item.source.startswith("item:")]
         if others:
             sentences.append("另有《" + "》《".join(others) + "》相关")
@@ -58,5 +75,9 @@ def build_explanation(
         sentences.append("语义相近（无直接相同的关键词）")
     sentences.extend(signals)
     name = expert.name or expert.id
-    text = f"推荐{name}：" + "；".join(sentences) + "。" if sentences else f"推荐{name}。"
+    text = (
+        f"{wording.lead}{name}：" + "；".join(sentences) + "。"
+        if sentences
+        else f"{wording.lead}{name}。"
+    )
     return Explanation(tuple(terms), tuple(evidence), tuple(signals), text)

@@ -11,6 +11,11 @@ from tepai.core.choices import IndustryCluster
 from tepai.demands.models import Demand as DemandRecord
 from tepai.matching import Demand, Expert
 from tepai.matching import WorkItem as EngineWorkItem
+from tepai.outcomes.models import Outcome
+from tepai.projects.models import ProjectStatus
+
+# Projects that still take a commissioner's time count against their 同时对接上限.
+ACTIVE_PROJECT_STATUSES = (ProjectStatus.SIGNED, ProjectStatus.IN_PROGRESS)
 
 
 def commissioner_queryset() -> QuerySet[Commissioner]:
@@ -21,6 +26,7 @@ def commissioner_queryset() -> QuerySet[Commissioner]:
         "teams",
         "projects__enterprise",
         "activities__enterprises",
+        "declared_conflicts__enterprise",
     )
 
 
@@ -50,6 +56,9 @@ def expert_from(commissioner: Commissioner) -> Expert:
         ),
         clusters=tuple(sorted(clusters)),
         enterprises=tuple(sorted(enterprises)),
+        conflicts=tuple(sorted(c.enterprise.name for c in commissioner.declared_conflicts.all())),
+        load=sum(1 for p in commissioner.projects.all() if p.status in ACTIVE_PROJECT_STATUSES),
+        max_load=commissioner.max_load,
     )
 
 
@@ -69,4 +78,52 @@ def demand_from(record: DemandRecord) -> Demand:
         skills=tuple(record.required_skills),
         cluster=_cluster_label(record.cluster) if record.cluster else "",
         enterprise=record.enterprise.name,
+    )
+
+
+def outcome_queryset() -> QuerySet[Outcome]:
+    return Outcome.objects.select_related("institution").prefetch_related("owners")
+
+
+def outcome_document(outcome: Outcome) -> Expert:
+    """Return a research outcome shaped as a rankable record (the engine ranks any Expert)."""
+    owners = "、".join(owner.name for owner in outcome.owners.all())
+    return Expert(
+        id=str(outcome.pk),
+        name=outcome.title,
+        institution=outcome.institution.name if outcome.institution_id else "",
+        profile=" ".join(
+            piece for piece in (outcome.description, outcome.intellectual_property) if piece
+        ),
+        fields=(outcome.title,),
+        clusters=(_cluster_label(outcome.cluster),) if outcome.cluster else (),
+        tags=(owners,) if owners else (),
+    )
+
+
+def demand_document(record: DemandRecord) -> Expert:
+    """Return a demand shaped as a rankable record, to find demands for an expert."""
+    query = demand_from(record)
+    return Expert(
+        id=query.id,
+        name=record.title,
+        institution=record.enterprise.name,
+        profile=query.text,
+        fields=(record.title, *query.skills),
+        clusters=(query.cluster,) if query.cluster else (),
+    )
+
+
+def expert_query(commissioner: Commissioner) -> Demand:
+    """Return a commissioner's profile as a query, to rank demands for them.
+
+    ``enterprise`` stays empty: the commissioner's own employer is excluded by the caller.
+    """
+    expert = expert_from(commissioner)
+    items = " ".join(f"{item.title} {item.text}" for item in expert.items)
+    return Demand(
+        id=expert.id,
+        title=" ".join(expert.fields),
+        text=" ".join(piece for piece in (expert.profile, items) if piece),
+        cluster=expert.clusters[0] if len(expert.clusters) == 1 else "",
     )

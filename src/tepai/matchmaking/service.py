@@ -16,7 +16,14 @@ from tepai.matching.assignment import AssignmentResult, solve_assignment
 from tepai.matching.dense import CachedEncoder, HashingEncoder, UseEncoder
 from tepai.matching.engine import MatchingEngine
 from tepai.matching.teams import TeamCandidate, TeamResult, assemble_team
-from tepai.matchmaking.records import commissioner_queryset, demand_from, experts_from
+from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES, CatalogMatch
+from tepai.matchmaking.records import (
+    commissioner_queryset,
+    demand_from,
+    expert_from,
+    expert_query,
+    experts_from,
+)
 from tepai.programs.models import Batch, InnovationCentre
 
 
@@ -59,6 +66,16 @@ class NotFound(Exception):
     """A demand, list or batch named on the command line does not exist."""
 
 
+def find_commissioner(token: str) -> Commissioner:
+    """Return the commissioner with database id or 编号 ``token``."""
+    found = Commissioner.objects.filter(code=token).first()
+    if found is None and token.isdigit():
+        found = Commissioner.objects.filter(pk=int(token)).first()
+    if found is None:
+        raise NotFound(f"找不到特派员“{token}”（请填写特派员编号或数据库 ID）")
+    return found
+
+
 def find_demand(token: str) -> DemandRecord:
     """Return the demand with database id or 编号 ``token``."""
     found = DemandRecord.objects.filter(code=token).select_related("enterprise").first()
@@ -76,8 +93,13 @@ def recommend(
     *,
     batch: str | None = None,
     centre: str | None = None,
+    include_full: bool = False,
 ) -> list[Recommendation]:
-    """Return the top ``k`` commissioners for a stored demand, optionally within a batch/centre."""
+    """Return the top ``k`` commissioners for a stored demand, optionally within a batch/centre.
+
+    Commissioners whose active projects reached their 同时对接上限 are left out unless
+    ``include_full``; declared conflicts and the enterprise's own staff always are.
+    """
     allowed: set[str] | None = None
     if batch or centre:
         people = Commissioner.objects.all()
@@ -91,7 +113,59 @@ def recommend(
             people = people.filter(centres__name=centre)
         allowed = {str(pk) for pk in people.values_list("pk", flat=True)}
     keep = None if allowed is None else (lambda expert: expert.id in allowed)
-    return engine.recommend(demand_from(record), k, keep=keep)
+    return engine.recommend(demand_from(record), k, keep=keep, respect_capacity=not include_full)
+
+
+# Below these fused scores the demo data's best match was from another industry (an outcome
+# about air-cooled condensers for a coal-slurry demand scored 0.147; true pairs 0.16–0.27), so
+# a shorter honest list beats a padded one.
+OUTCOME_MIN_SCORE = 0.15
+DEMAND_MIN_SCORE = 0.10
+
+
+def recommend_outcomes(
+    record: DemandRecord, k: int = 5, *, min_score: float = OUTCOME_MIN_SCORE
+) -> list[CatalogMatch]:
+    """Return the research outcomes (路演成果) that best fit a demand, with explanations."""
+    engine = OUTCOMES.engine()
+    demand = replace(demand_from(record), enterprise="")  # an outcome has no employer conflict
+    found = engine.recommend(demand, k)
+    return [_catalog_match(engine, item) for item in found if item.score >= min_score]
+
+
+def recommend_demands(
+    engine: MatchingEngine | None,
+    commissioner: Commissioner,
+    k: int = 10,
+    *,
+    min_score: float = DEMAND_MIN_SCORE,
+) -> list[CatalogMatch]:
+    """Return the open demands (已发布/对接中) that best fit a commissioner, with explanations.
+
+    Demands of the commissioner's employer and of enterprises they declared a conflict with
+    are left out. ``engine`` is accepted for symmetry with :func:`recommend` and unused: the
+    demand index has its own engine kept in step with the database.
+    """
+    del engine
+    person = commissioner_queryset().get(pk=commissioner.pk)
+    expert = expert_from(person)
+    barred = {expert.institution, *expert.conflicts}
+    demands = OPEN_DEMANDS.engine()
+    found = demands.recommend(
+        expert_query(person), k, keep=lambda document: document.institution not in barred
+    )
+    return [_catalog_match(demands, item) for item in found if item.score >= min_score]
+
+
+def _catalog_match(engine: MatchingEngine, item: Recommendation) -> CatalogMatch:
+    explanation = item.explanation
+    return CatalogMatch(
+        id=int(item.expert_id),
+        title=engine.experts[item.expert_id].name,
+        score=item.score,
+        explanation_text=explanation.text if explanation else "",
+        matched_terms=explanation.matched_terms if explanation else (),
+    )
 
 
 @dataclass(frozen=True)

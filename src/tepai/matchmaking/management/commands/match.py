@@ -23,10 +23,14 @@ from tepai.matching.evaluation import (
     run_ranker,
 )
 from tepai.matchmaking import service
+from tepai.matchmaking.catalogs import CatalogMatch
 
 
 class Command(BaseCommand):
-    help = "供需对接：recommend 推荐特派员；team 组团；assign 整批需求最优分配；eval 评测。"
+    help = (
+        "供需对接：recommend 推荐特派员；outcomes 推荐成果；demands 为特派员推荐需求；"
+        "team 组团；assign 整批需求最优分配；eval 评测。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -35,7 +39,20 @@ class Command(BaseCommand):
         recommend.add_argument("--top", type=int, default=10)
         recommend.add_argument("--batch", help="只在该批次的特派员中推荐")
         recommend.add_argument("--centre", help="只在该创新中心的特派员中推荐")
+        recommend.add_argument(
+            "--include-full", action="store_true", help="也推荐在研项目已达上限的特派员"
+        )
         recommend.add_argument("--format", choices=["text", "json"], default="text")
+
+        outcomes = sub.add_parser("outcomes", help="为一项需求推荐可转化的科技成果")
+        outcomes.add_argument("--demand", required=True, help="需求编号或 ID")
+        outcomes.add_argument("--top", type=int, default=5)
+        outcomes.add_argument("--format", choices=["text", "json"], default="text")
+
+        demands = sub.add_parser("demands", help="为一位特派员推荐合适的开放需求")
+        demands.add_argument("--expert", required=True, help="特派员编号或 ID")
+        demands.add_argument("--top", type=int, default=10)
+        demands.add_argument("--format", choices=["text", "json"], default="text")
 
         team = sub.add_parser("team", help="为一项需求组建覆盖全部所需技能的团队")
         team.add_argument("--demand", required=True, help="需求编号或 ID")
@@ -86,7 +103,12 @@ class Command(BaseCommand):
         record = service.find_demand(options["demand"])
         engine = self._engine()
         recommendations = service.recommend(
-            engine, record, options["top"], batch=options["batch"], centre=options["centre"]
+            engine,
+            record,
+            options["top"],
+            batch=options["batch"],
+            centre=options["centre"],
+            include_full=options["include_full"],
         )
         people = service.commissioners_by_id([r.expert_id for r in recommendations])
         rows = []
@@ -113,6 +135,46 @@ class Command(BaseCommand):
                 f"{item.rank:>2}. {person.name}（{person.institution.name}）"
                 f" 匹配度 {item.score:.3f}\n    {explanation}"
             )
+        self._emit(options, rows, "\n".join(lines))
+
+    def _outcomes(self, options: dict[str, Any]) -> None:
+        record = service.find_demand(options["demand"])
+        matches = service.recommend_outcomes(record, options["top"])
+        heading = f"需求：{record.title}（{record.enterprise.name}）"
+        self._emit_catalog(options, heading, matches, "outcome_id", "暂无可推荐的科技成果。")
+
+    def _demands(self, options: dict[str, Any]) -> None:
+        person = service.find_commissioner(options["expert"])
+        matches = service.recommend_demands(None, person, options["top"])
+        heading = f"特派员：{person.name}"
+        self._emit_catalog(options, heading, matches, "demand_id", "暂无适合的开放需求。")
+
+    def _emit_catalog(
+        self,
+        options: dict[str, Any],
+        heading: str,
+        matches: list[CatalogMatch],
+        id_key: str,
+        empty: str,
+    ) -> None:
+        rows = [
+            {
+                "rank": rank,
+                id_key: match.id,
+                "title": match.title,
+                "score": match.score,
+                "explanation": match.explanation_text,
+                "matched_terms": list(match.matched_terms),
+            }
+            for rank, match in enumerate(matches, start=1)
+        ]
+        lines = [heading]
+        lines += [
+            f"{row['rank']:>2}. {row['title']} 匹配度 {row['score']:.3f}\n    {row['explanation']}"
+            for row in rows
+        ]
+        if not rows:
+            lines.append(empty)
         self._emit(options, rows, "\n".join(lines))
 
     def _team(self, options: dict[str, Any]) -> None:

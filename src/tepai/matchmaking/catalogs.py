@@ -1,0 +1,93 @@
+"""Indexes of outcomes and open demands, kept in step with the database incrementally.
+
+The expert index answers "who can solve this demand"; these answer "which roadshow outcomes
+fit this demand" and "which open demands fit this commissioner". Each is one process-wide
+engine refreshed before use from (pk, updated_at) pairs, so a changed record is re-indexed
+and nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Model, QuerySet
+
+from tepai.demands.models import Demand as DemandRecord
+from tepai.demands.models import DemandStatus
+from tepai.matching import Expert
+from tepai.matching.engine import MatchingEngine
+from tepai.matching.explain import DEMAND_WORDING, OUTCOME_WORDING, Wording
+from tepai.matchmaking.records import demand_document, outcome_document, outcome_queryset
+
+# Demands a commissioner can still take up.
+OPEN_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)
+
+
+class LiveIndex:
+    """One engine over a queryset, refreshed incrementally and safe to share between threads."""
+
+    def __init__(
+        self,
+        queryset: Callable[[], QuerySet],
+        to_document: Callable[[Model], Expert],
+        wording: Wording,
+        encoder_factory: Callable[[], object | None],
+    ) -> None:
+        self._queryset = queryset
+        self._to_document = to_document
+        self._wording = wording
+        self._encoder_factory = encoder_factory
+        self._lock = threading.Lock()
+        self._engine: MatchingEngine | None = None
+        self._seen: dict[int, datetime] = {}
+
+    def engine(self) -> MatchingEngine:
+        """Return the engine after applying every change made in the database since last use."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = MatchingEngine(
+                    encoder=self._encoder_factory(), wording=self._wording
+                )
+            current = dict(self._queryset().values_list("pk", "updated_at"))
+            for pk in set(self._seen) - set(current):
+                self._engine.remove(str(pk))
+            changed = [pk for pk, stamp in current.items() if self._seen.get(pk) != stamp]
+            if changed:
+                records = self._queryset().filter(pk__in=changed)
+                self._engine.index(self._to_document(record) for record in records)
+            self._seen = current
+            return self._engine
+
+    def reset(self) -> None:
+        """Forget everything (tests, or after the encoder setting changed)."""
+        with self._lock:
+            self._engine = None
+            self._seen = {}
+
+
+def _open_demands() -> QuerySet[DemandRecord]:
+    return DemandRecord.objects.filter(status__in=OPEN_DEMAND_STATUSES).select_related("enterprise")
+
+
+def _encoder() -> object | None:
+    from tepai.matchmaking.service import build_encoder  # service imports this module
+
+    return build_encoder()
+
+
+OUTCOMES = LiveIndex(outcome_queryset, outcome_document, OUTCOME_WORDING, _encoder)
+OPEN_DEMANDS = LiveIndex(_open_demands, demand_document, DEMAND_WORDING, _encoder)
+
+
+@dataclass(frozen=True)
+class CatalogMatch:
+    """A recommended outcome or demand: its database id, title, score and explanation."""
+
+    id: int
+    title: str
+    score: float
+    explanation_text: str
+    matched_terms: tuple[str, ...]

@@ -1,0 +1,135 @@
+"""Outcomes for a demand, demands for a commissioner, and the exclusions every list respects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from tepai.commissioners.models import Commissioner, DeclaredConflict
+from tepai.core.testing import make_project
+from tepai.demands.models import Demand
+from tepai.demo.loader import load_demo
+from tepai.matching import Expert
+from tepai.matchmaking import service
+from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
+from tepai.outcomes.models import Outcome
+from tepai.projects.models import ProjectStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_catalogs")]
+
+
+@pytest.fixture
+def fresh_catalogs() -> Iterator[None]:
+    # The catalogs are process-wide; each test starts from its own database.
+    OUTCOMES.reset()
+    OPEN_DEMANDS.reset()
+    with override_settings(TEPAI_MATCH_ENCODER="hashing"):
+        yield
+    OUTCOMES.reset()
+    OPEN_DEMANDS.reset()
+
+
+def _json(*args: str) -> list[dict[str, object]]:
+    out = StringIO()
+    call_command("match", *args, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_outcomes_for_a_demand_put_the_same_technology_first() -> None:
+    load_demo()
+    rows = _json("outcomes", "--demand", "D-011", "--top", "3")  # 电解槽电耗一年比一年高
+    assert rows[0]["title"] == "氯碱离子膜电解槽能效诊断与运行优化技术"
+    assert str(rows[0]["explanation"]).startswith("推荐成果氯碱离子膜电解槽")
+    assert "电解槽" in rows[0]["matched_terms"]
+
+
+def test_outcomes_below_the_threshold_are_not_padded_in() -> None:
+    load_demo()
+    record = Demand.objects.get(code="D-011")
+    everything = service.recommend_outcomes(record, 10, min_score=float("-inf"))
+    kept = service.recommend_outcomes(record, 10)
+    assert len(everything) == 10
+    assert 0 < len(kept) < len(everything)
+    assert all(match.score >= service.OUTCOME_MIN_SCORE for match in kept)
+
+
+def test_demands_for_a_commissioner_and_their_conflicts() -> None:
+    load_demo()
+    person = Commissioner.objects.get(code="ZJ2-16")  # 潘思远, electrochemical energy storage
+    rows = _json("demands", "--expert", "ZJ2-16", "--top", "5")
+    assert rows[0]["demand_id"] == Demand.objects.get(code="D-049").pk
+    battery = Demand.objects.get(code="D-049")
+    DeclaredConflict.objects.create(
+        commissioner=person, enterprise=battery.enterprise, reason="在该企业兼职"
+    )
+    after = service.recommend_demands(None, person, 5)
+    assert battery.pk not in [match.id for match in after]
+
+
+def test_demands_for_a_commissioner_are_only_open_ones() -> None:
+    load_demo()
+    person = Commissioner.objects.get(code="ZJ2-16")
+    found = service.recommend_demands(None, person, 50, min_score=float("-inf"))
+    statuses = set(
+        Demand.objects.filter(pk__in=[m.id for m in found]).values_list("status", flat=True)
+    )
+    assert statuses and statuses <= {"published", "matching"}
+
+
+def test_a_declared_conflict_keeps_the_commissioner_out_of_recommendations() -> None:
+    load_demo()
+    rows = _json("recommend", "--demand", "D-049", "--top", "3")
+    best = Commissioner.objects.get(code=rows[0]["expert_code"])
+    DeclaredConflict.objects.create(
+        commissioner=best, enterprise=Demand.objects.get(code="D-049").enterprise, reason="持股"
+    )
+    again = _json("recommend", "--demand", "D-049", "--top", "3")
+    assert best.code not in [row["expert_code"] for row in again]
+
+
+def test_a_full_workload_is_skipped_unless_asked() -> None:
+    load_demo()
+    rows = _json("recommend", "--demand", "D-049", "--top", "3")
+    best = Commissioner.objects.get(code=rows[0]["expert_code"])
+    active = best.projects.filter(status__in=[ProjectStatus.SIGNED, ProjectStatus.IN_PROGRESS])
+    if not active.exists():
+        make_project(commissioners=[best], status=ProjectStatus.IN_PROGRESS)
+    best.max_load = active.count()
+    best.save()
+    codes = [row["expert_code"] for row in _json("recommend", "--demand", "D-049")]
+    assert best.code not in codes
+    everyone = _json("recommend", "--demand", "D-049", "--include-full")
+    assert everyone[0]["expert_code"] == best.code
+
+
+def test_the_outcome_index_follows_edits_one_record_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_demo()
+    engine = OUTCOMES.engine()
+    assert len(engine) == Outcome.objects.count()
+    indexed: list[str] = []
+    original = engine.index
+
+    def spy(experts: Iterable[Expert], progress: object = None) -> None:
+        batch = list(experts)
+        indexed.extend(expert.id for expert in batch)
+        original(batch, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "index", spy)
+    outcome = Outcome.objects.get(title="氯碱离子膜电解槽能效诊断与运行优化技术")
+    outcome.description += " 盐水精制"
+    outcome.save()
+    gone = Outcome.objects.exclude(pk=outcome.pk).first()
+    assert gone is not None
+    gone.intents.all().delete()
+    gone.delete()
+    assert OUTCOMES.engine() is engine
+    assert indexed == [str(outcome.pk)]
+    assert str(gone.pk) not in engine.experts
+    assert "盐水精制" in engine.experts[str(outcome.pk)].profile
