@@ -5,12 +5,13 @@ pay that. :func:`shared_engine` builds it once, lazily, and before each use asks
 for a cheap fingerprint of every commissioner: their own ``updated_at`` plus counts and
 latest ``updated_at`` of everything :func:`~tepai.matchmaking.records.expert_from` reads
 (institution, work items, centres, teams, projects and their enterprises, activities and
-their enterprises). Only commissioners whose fingerprint changed are loaded and re-indexed;
-deleted ones are removed.
+their enterprises, declared conflicts). Only commissioners whose fingerprint changed are
+loaded and re-indexed; deleted ones are removed.
 
-Work items have no ``updated_at``, and a membership swap keeps the counts; the signal
-receivers below (connected by the engagements app in every process, CLI imports included)
-touch the commissioner's ``updated_at`` on those changes, so the fingerprint sees them too.
+Work items and declared conflicts have no ``updated_at``, and a membership swap keeps the
+counts; the signal receivers below (connected by the engagements app in every process, CLI
+imports included) touch the commissioner's ``updated_at`` on those changes, so the
+fingerprint sees them too.
 
 Thread safety: the engine is not safe to change while another thread ranks with it, so a
 published engine is never changed. A refresh with changes indexes them into a copy (the
@@ -31,7 +32,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from tepai.activities.models import Activity
-from tepai.commissioners.models import Commissioner, WorkItem
+from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem
 from tepai.projects.models import Project
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def _grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[int, tuple[Any, .
 
 
 def fingerprints() -> dict[int, Fingerprint]:
-    """Return {commissioner id: fingerprint} in seven grouped queries, without loading texts.
+    """Return {commissioner id: fingerprint} in eight grouped queries, without loading texts.
 
     Two fingerprints differ whenever the commissioner's engine record may differ (given the
     touch-on-change receivers for what has no timestamp of its own).
@@ -97,6 +98,12 @@ def fingerprints() -> dict[int, Fingerprint]:
         ),
         "activity__commissioners",
     )
+    conflicts = _grouped(
+        DeclaredConflict.objects.values("commissioner_id").annotate(
+            n=Count("id"), last=Max("id"), changed=Max("enterprise__updated_at")
+        ),
+        "commissioner_id",
+    )
     return {
         pk: (
             updated,
@@ -107,6 +114,7 @@ def fingerprints() -> dict[int, Fingerprint]:
             projects.get(pk),
             activities.get(pk),
             served.get(pk),
+            conflicts.get(pk),
         )
         for pk, updated, institution in base
     }
@@ -114,9 +122,8 @@ def fingerprints() -> dict[int, Fingerprint]:
 
 def _copy(engine: MatchingEngine) -> MatchingEngine:
     """Return an independent copy of ``engine`` that shares its (read-only) analyzer and encoder."""
-    memo = {id(engine.analyzer): engine.analyzer, id(engine.config): engine.config}
-    if engine.encoder is not None:
-        memo[id(engine.encoder)] = engine.encoder
+    shared = [engine.analyzer, engine.config, engine.encoder, getattr(engine, "wording", None)]
+    memo = {id(item): item for item in shared if item is not None}
     return copy.deepcopy(engine, memo)
 
 
@@ -201,7 +208,7 @@ def _touch(pks: Iterable[int]) -> None:
         Commissioner.objects.filter(pk__in=ids).update(updated_at=timezone.now())
 
 
-def _work_item_changed(sender: type, instance: WorkItem, **kwargs: Any) -> None:
+def _own_record_changed(sender: type, instance: WorkItem | DeclaredConflict, **kwargs: Any) -> None:
     _touch([instance.commissioner_id])
 
 
@@ -236,8 +243,10 @@ def connect_signals() -> None:
     """Connect the touch-on-change receivers (idempotent; called from an AppConfig.ready)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    post_save.connect(_work_item_changed, sender=WorkItem, dispatch_uid="live-workitem-save")
-    post_delete.connect(_work_item_changed, sender=WorkItem, dispatch_uid="live-workitem-delete")
+    for model in (WorkItem, DeclaredConflict):
+        name = model.__name__
+        post_save.connect(_own_record_changed, sender=model, dispatch_uid=f"live-{name}-save")
+        post_delete.connect(_own_record_changed, sender=model, dispatch_uid=f"live-{name}-delete")
     for through in (
         Commissioner.centres.through,
         Commissioner.teams.through,

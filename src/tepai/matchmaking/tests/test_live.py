@@ -7,11 +7,12 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from tepai.commissioners.models import Commissioner, WorkItem, WorkItemKind
+from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem, WorkItemKind
 from tepai.core.testing import make_commissioner, make_enterprise, make_project
 from tepai.matching import Demand
 from tepai.matchmaking import live
 from tepai.programs.models import InnovationCentre
+from tepai.projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,24 @@ def test_changing_the_encoder_setting_rebuilds() -> None:
     assert second is not first and second.encoder is None
     assert live.live().last_indexed == sorted(ids)
 
+
+def test_declared_conflicts_and_project_status_reach_the_engine() -> None:
+    ids = _three()
+    live.shared_engine()
+    enterprise = make_enterprise("阿克苏棉业")
+    conflict = DeclaredConflict.objects.create(
+        commissioner_id=ids[0], enterprise=enterprise, reason="持股"
+    )
+    engine = live.shared_engine()
+    assert live.live().last_indexed == [ids[0]]
+    assert engine.experts[str(ids[0])].conflicts == ("阿克苏棉业",)
+    conflict.delete()
+    engine = live.shared_engine()
+    assert engine.experts[str(ids[0])].conflicts == ()
+    project = make_project(enterprise=enterprise, commissioners=[ids[2]])
+    assert live.shared_engine().experts[str(ids[2])].load == 1
+    project.status = ProjectStatus.ACCEPTED  # finished projects no longer take time
+    project.save()
+    engine = live.shared_engine()
+    assert live.live().last_indexed == [ids[2]]
+    assert engine.experts[str(ids[2])].load == 0
