@@ -11,6 +11,7 @@ spare capacity). Conflicts and full workloads are excluded, never just down-weig
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -123,7 +124,14 @@ class MatchingEngine:
         self.experts: dict[str, Expert] = {}
         self.parts: dict[str, Part] = {}
         self._parts_of: dict[str, list[str]] = {}
-        self._owner_cache: tuple[int, np.ndarray, list[str]] | None = None
+        # Expert row of every BM25 slot, kept in step with the sparse index as parts are
+        # added, so the first query after an update does not rebuild it (it is rebuilt only
+        # when compaction renumbers the slots). Rows of removed experts stay; their slots
+        # are dead and score 0.
+        self._slot_owner = array("q")
+        self._row_of: dict[str, int] = {}
+        self._row_ids: list[str] = []
+        self._owner_layout = self.sparse.layout
 
     # ----- indexing ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -163,9 +171,14 @@ class MatchingEngine:
             parts = expert_parts(expert)
             self.experts[expert.id] = expert
             self._parts_of[expert.id] = [part.key for part in parts]
+            row = self._row_of.setdefault(expert.id, len(self._row_ids))
+            if row == len(self._row_ids):
+                self._row_ids.append(expert.id)
             for part in parts:
                 self.parts[part.key] = part
-                self.sparse.add(part.key, self.analyzer.tokens(part.text))
+                slot = self.sparse.add(part.key, self.analyzer.tokens(part.text))
+                if slot == len(self._slot_owner) and self.sparse.layout == self._owner_layout:
+                    self._slot_owner.append(row)
             new_parts.extend(parts)
         if self.encoder is None or not new_parts:
             return
@@ -303,22 +316,23 @@ class MatchingEngine:
     def _owners(self) -> tuple[np.ndarray, list[str]]:
         """Return (expert row of every BM25 slot, -1 if dead; expert id of every row).
 
-        Rebuilt only when the sparse index changed since the last query, so a query costs a
-        vectorised max over slots instead of a Python loop over every matching part.
+        A query then costs a vectorised max over slots instead of a Python loop over every
+        matching part. The map grows with each added part and is rebuilt only after the
+        sparse index compacted (renumbering its slots).
         """
-        if self._owner_cache is None or self._owner_cache[0] != self.sparse.generation:
-            experts = list(self.experts)
-            row_of = {expert_id: row for row, expert_id in enumerate(experts)}
-            owner = np.fromiter(
+        doc_ids = self.sparse.doc_ids
+        if self.sparse.layout != self._owner_layout or len(self._slot_owner) != len(doc_ids):
+            self._row_ids = list(self.experts)
+            self._row_of = {expert_id: row for row, expert_id in enumerate(self._row_ids)}
+            self._slot_owner = array(
+                "q",
                 (
-                    row_of.get(doc_id.split(_SEPARATOR, 1)[0], -1) if doc_id else -1
-                    for doc_id in self.sparse.doc_ids
+                    self._row_of.get(doc_id.split(_SEPARATOR, 1)[0], -1) if doc_id else -1
+                    for doc_id in doc_ids
                 ),
-                dtype=np.int64,
-                count=len(self.sparse.doc_ids),
             )
-            self._owner_cache = (self.sparse.generation, owner, experts)
-        return self._owner_cache[1], self._owner_cache[2]
+            self._owner_layout = self.sparse.layout
+        return np.frombuffer(self._slot_owner, dtype=np.int64), self._row_ids
 
     def _candidates(self, query: _Query) -> list[str]:
         pool = self.config.candidates
@@ -327,8 +341,10 @@ class MatchingEngine:
         owner, experts = self._owners()
         if len(experts):
             best = np.zeros(len(experts), dtype=np.float64)
-            live = owner >= 0
-            np.maximum.at(best, owner[live], scores[live])
+            # Only matching slots: ufunc.at is unbuffered and slow over all 400k slots.
+            hits = np.flatnonzero(scores)
+            hits = hits[owner[hits] >= 0]
+            np.maximum.at(best, owner[hits], scores[hits])
             matched = np.flatnonzero(best > 0)
             if len(matched) > pool:
                 matched = matched[np.argpartition(-best[matched], pool - 1)[:pool]]

@@ -81,7 +81,13 @@ class BM25Index:
         self._fwd_tfs = array("i")
         self._total_length = 0
         self._dead = 0
+        self._relayout()
         self._invalidate()
+
+    def _relayout(self) -> None:
+        # Slots are stable except when compaction renumbers them; callers that keep arrays
+        # aligned with slots (the engine's slot→expert map) rebuild only when this changes.
+        self.layout = getattr(self, "layout", 0) + 1
 
     def _invalidate(self) -> None:
         """Forget everything derived from document lengths (after any update)."""
@@ -124,8 +130,11 @@ class BM25Index:
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     # ----- updates ------------------------------------------------------------------------
-    def add(self, doc_id: str, tokens: Sequence[str]) -> None:
-        """Index ``tokens`` as document ``doc_id``, replacing any document of that id."""
+    def add(self, doc_id: str, tokens: Sequence[str]) -> int:
+        """Index ``tokens`` as document ``doc_id``, replacing any document of that id.
+
+        Return the document's slot (its position in :meth:`score_array`'s result).
+        """
         if not isinstance(doc_id, str):
             raise InvalidInput(f"document ids are strings, not {type(doc_id).__name__}")
         if isinstance(tokens, str):
@@ -159,6 +168,7 @@ class BM25Index:
         self._alive.append(1)
         self._total_length += len(tokens)
         self._invalidate()
+        return slot
 
     def remove(self, doc_id: str) -> bool:
         """Remove document ``doc_id``; return whether it was there."""
@@ -218,6 +228,7 @@ class BM25Index:
         self._fwd_terms = _int_array("i", fwd_terms)
         self._fwd_tfs = _int_array("i", fwd_tfs)
         self._dead = 0
+        self._relayout()
         self._invalidate()
 
     def slots(self, doc_ids: Sequence[str]) -> np.ndarray:

@@ -6,7 +6,7 @@ import pytest
 
 from tepai.matching import Demand, Expert, WorkItem
 from tepai.matching.dense import HashingEncoder
-from tepai.matching.engine import MatchingEngine
+from tepai.matching.engine import EngineConfig, MatchingEngine
 
 AIR_COOLING = Expert(
     id="air",
@@ -97,6 +97,37 @@ def test_incremental_updates_equal_a_rebuild(engine: MatchingEngine) -> None:
         rebuilt.score(PLAIN_DEMAND, ["air", "apple"])
     )
     assert len(engine) == 2
+
+
+def test_rankings_after_many_updates_and_compactions_equal_a_rebuild() -> None:
+    # Queries in between updates exercise the slot→expert map grown part by part; the many
+    # removals force the sparse index to compact (renumbering slots) several times. Sparse
+    # only with a pool of 2 candidates, so a wrong map would pick the wrong candidates.
+    config = EngineConfig(candidates=2)
+    live = MatchingEngine(config)
+    live.index([AIR_COOLING, DYEING, APPLES])
+    layouts = {live.sparse.layout}
+    current = {expert.id: expert for expert in (AIR_COOLING, DYEING, APPLES)}
+    for round_ in range(12):
+        live.recommend(PLAIN_DEMAND, 3)
+        moved = Expert(
+            **{**DYEING.__dict__, "id": f"dye{round_}", "items": (WorkItem(f"空冷{round_}"),)}
+        )
+        live.upsert(moved)
+        current[moved.id] = moved
+        if round_ % 2:
+            live.remove(f"dye{round_ - 1}")
+            del current[f"dye{round_ - 1}"]
+        live.upsert(Expert(**{**APPLES.__dict__, "profile": f"苹果栽培第{round_}版"}))
+        current["apple"] = live.experts["apple"]
+        layouts.add(live.sparse.layout)
+    assert len(layouts) > 2  # compaction happened in between
+    rebuilt = MatchingEngine(config)
+    rebuilt.index(current.values())
+    ranked = [(r.expert_id, r.score) for r in live.recommend(PLAIN_DEMAND, 10)]
+    expected = [(r.expert_id, r.score) for r in rebuilt.recommend(PLAIN_DEMAND, 10)]
+    assert [e for e, _ in ranked] == [e for e, _ in expected]
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in expected])
 
 
 def test_it_works_without_a_dense_encoder() -> None:
