@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 
 from tepai.demands.models import Demand as DemandRecord
 from tepai.demands.models import DemandStatus
-from tepai.matching import Expert
+from tepai.matching import Demand, Expert, Recommendation
 from tepai.matching.engine import MatchingEngine
 from tepai.matching.explain import DEMAND_WORDING, OUTCOME_WORDING, Wording
 from tepai.matchmaking.records import demand_document, outcome_document, outcome_queryset
@@ -27,7 +27,11 @@ OPEN_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)
 
 
 class LiveIndex:
-    """One engine over a queryset, refreshed incrementally and safe to share between threads."""
+    """One engine over a queryset, refreshed incrementally and safe to share between threads.
+
+    Refreshing changes the engine in place, so ranking goes through :meth:`recommend`, which
+    holds the lock for both; these catalogs are small and a query takes milliseconds.
+    """
 
     def __init__(
         self,
@@ -44,22 +48,31 @@ class LiveIndex:
         self._engine: MatchingEngine | None = None
         self._seen: dict[int, datetime] = {}
 
-    def engine(self) -> MatchingEngine:
-        """Return the engine after applying every change made in the database since last use."""
+    def recommend(
+        self, query: Demand, k: int, keep: Callable[[Expert], bool] | None = None
+    ) -> list[CatalogMatch]:
+        """Return the ``k`` best records for ``query`` (current with the database)."""
         with self._lock:
-            if self._engine is None:
-                self._engine = MatchingEngine(
-                    encoder=self._encoder_factory(), wording=self._wording
-                )
-            current = dict(self._queryset().values_list("pk", "updated_at"))
-            for pk in set(self._seen) - set(current):
-                self._engine.remove(str(pk))
-            changed = [pk for pk, stamp in current.items() if self._seen.get(pk) != stamp]
-            if changed:
-                records = self._queryset().filter(pk__in=changed)
-                self._engine.index(self._to_document(record) for record in records)
-            self._seen = current
-            return self._engine
+            engine = self._refreshed()
+            return [_catalog_match(engine, item) for item in engine.recommend(query, k, keep=keep)]
+
+    def engine(self) -> MatchingEngine:
+        """Return the refreshed engine; callers must not rank while another thread refreshes."""
+        with self._lock:
+            return self._refreshed()
+
+    def _refreshed(self) -> MatchingEngine:
+        if self._engine is None:
+            self._engine = MatchingEngine(encoder=self._encoder_factory(), wording=self._wording)
+        current = dict(self._queryset().values_list("pk", "updated_at"))
+        for pk in set(self._seen) - set(current):
+            self._engine.remove(str(pk))
+        changed = [pk for pk, stamp in current.items() if self._seen.get(pk) != stamp]
+        if changed:
+            records = self._queryset().filter(pk__in=changed)
+            self._engine.index(self._to_document(record) for record in records)
+        self._seen = current
+        return self._engine
 
     def reset(self) -> None:
         """Forget everything (tests, or after the encoder setting changed)."""
@@ -91,3 +104,14 @@ class CatalogMatch:
     score: float
     explanation_text: str
     matched_terms: tuple[str, ...]
+
+
+def _catalog_match(engine: MatchingEngine, item: Recommendation) -> CatalogMatch:
+    explanation = item.explanation
+    return CatalogMatch(
+        id=int(item.expert_id),
+        title=engine.experts[item.expert_id].name,
+        score=item.score,
+        explanation_text=explanation.text if explanation else "",
+        matched_terms=explanation.matched_terms if explanation else (),
+    )

@@ -127,10 +127,8 @@ def recommend_outcomes(
     record: DemandRecord, k: int = 5, *, min_score: float = OUTCOME_MIN_SCORE
 ) -> list[CatalogMatch]:
     """Return the research outcomes (路演成果) that best fit a demand, with explanations."""
-    engine = OUTCOMES.engine()
     demand = replace(demand_from(record), enterprise="")  # an outcome has no employer conflict
-    found = engine.recommend(demand, k)
-    return [_catalog_match(engine, item) for item in found if item.score >= min_score]
+    return [match for match in OUTCOMES.recommend(demand, k) if match.score >= min_score]
 
 
 def recommend_demands(
@@ -150,22 +148,10 @@ def recommend_demands(
     person = commissioner_queryset().get(pk=commissioner.pk)
     expert = expert_from(person)
     barred = {expert.institution, *expert.conflicts}
-    demands = OPEN_DEMANDS.engine()
-    found = demands.recommend(
+    found = OPEN_DEMANDS.recommend(
         expert_query(person), k, keep=lambda document: document.institution not in barred
     )
-    return [_catalog_match(demands, item) for item in found if item.score >= min_score]
-
-
-def _catalog_match(engine: MatchingEngine, item: Recommendation) -> CatalogMatch:
-    explanation = item.explanation
-    return CatalogMatch(
-        id=int(item.expert_id),
-        title=engine.experts[item.expert_id].name,
-        score=item.score,
-        explanation_text=explanation.text if explanation else "",
-        matched_terms=explanation.matched_terms if explanation else (),
-    )
+    return [match for match in found if match.score >= min_score]
 
 
 @dataclass(frozen=True)
