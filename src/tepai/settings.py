@@ -56,6 +56,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in user unless its view is marked login_not_required
+    # (static files are served by WhiteNoise above, before this runs).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tepai.audit.middleware.AuditContextMiddleware",
+    "tepai.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,12 +120,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 hashes new passwords; PBKDF2 stays so that older hashes still verify (and are
+# upgraded to Argon2 at the next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# At least 8 characters of at least 3 classes (upper, lower, digit, symbol), not a common
+# password and not like the user's name.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "tepai.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "tepai.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
 ]
+# Django's model backend plus the lock after 5 failed passwords in a row.
+AUTHENTICATION_BACKENDS = ["tepai.accounts.backends.LockoutBackend"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -142,6 +165,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+# Sessions end after 30 minutes without a request; every request restarts the clock.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # The dense text encoder of the matching engine: "use" (multilingual Universal Sentence
 # Encoder, shipped in its package), "hashing" (lexical, no model), or "none" (sparse only).

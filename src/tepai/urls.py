@@ -1,8 +1,10 @@
 """URL routes: the web platform, its REST API, and the Django admin for data maintenance."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 admin.site.site_header = _("特派 · 科技特派员工作平台")
 admin.site.site_title = _("特派")
@@ -13,8 +15,9 @@ urlpatterns = [
     path("audit/", include("tepai.audit.urls")),
     path("api/", include("tepai.api.urls")),
     path("admin/", admin.site.urls),
-    # POST language=en|zh-hans switches the interface language (Django's set_language view).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # POST language=en|zh-hans switches the interface language (Django's set_language view);
+    # public, so that the sign-in page can switch too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("tepai.engagements.urls")),
     path("", include("tepai.web.urls")),
 ]

@@ -1,5 +1,9 @@
-"""URL routes of tepai.audit."""
+"""URL routes of tepai.audit (mounted at /audit/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from tepai.audit import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,182 @@
+"""Forms of the accounts pages: sign-in with the lock message, and user administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from tepai.accounts import lockout
+from tepai.accounts.models import Account
+from tepai.accounts.roles import Role
+from tepai.commissioners.models import Commissioner
+from tepai.enterprises.models import Enterprise
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form; a locked account is told so, with the time the lock ends."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码不正确。"),
+        "locked": _(
+            "该账号因连续 %(count)d 次登录失败已被锁定，请于 %(until)s 之后再试，或请管理员解锁。"
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                self._raise_if_locked(username)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def _raise_if_locked(self, username: str) -> None:
+        user = get_user_model()._default_manager.filter(username=username).first()
+        until = lockout.locked_until(user) if user is not None else None
+        if until is not None:
+            raise ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={
+                    "count": lockout.MAX_FAILURES,
+                    "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+
+
+class _NewPasswordMixin(forms.Form):
+    """Two password fields checked against the password policy for ``_password_user()``."""
+
+    password1 = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def _password_user(self) -> Any:
+        raise NotImplementedError
+
+    def _clean_passwords(self) -> None:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+            return
+        if first:
+            try:
+                password_validation.validate_password(first, self._password_user())
+            except ValidationError as error:
+                self.add_error("password1", error)
+
+
+class AccountCreateForm(_NewPasswordMixin):
+    """A new platform account: user name, role, the record it acts for, initial password."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    first_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    commissioner = forms.ModelChoiceField(
+        label=_("对应特派员"),
+        queryset=Commissioner.objects.order_by("name"),
+        required=False,
+        help_text=_("角色为特派员时必填"),
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("对应企业"),
+        queryset=Enterprise.objects.order_by("name"),
+        required=False,
+        help_text=_("角色为企业用户时必填"),
+    )
+
+    field_order = ["username", "first_name", "role", "commissioner", "enterprise"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        user_model = get_user_model()
+        user_model._meta.get_field(user_model.USERNAME_FIELD).run_validators(username)
+        if user_model._default_manager.filter(username__iexact=username).exists():
+            raise ValidationError(_("用户名“%(name)s”已被使用。"), params={"name": username})
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.COMMISSIONER and not data.get("commissioner"):
+            self.add_error("commissioner", _("特派员账号必须关联一名特派员。"))
+        if role == Role.ENTERPRISE and not data.get("enterprise"):
+            self.add_error("enterprise", _("企业用户账号必须关联一家企业。"))
+        self._clean_passwords()
+        return data
+
+    def _password_user(self) -> Any:
+        # Unsaved, so the similarity check can compare the password with the name.
+        return get_user_model()(
+            username=self.cleaned_data.get("username", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+        )
+
+    @transaction.atomic
+    def save(self) -> Account:
+        """Create the user and its account; the user must change the password on first login."""
+        data = self.cleaned_data
+        role = Role(data["role"])
+        user = get_user_model()._default_manager.create_user(
+            username=data["username"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            # Administrators may also use the data-maintenance admin (/admin/).
+            is_staff=role is Role.ADMIN,
+            is_superuser=role is Role.ADMIN,
+        )
+        return Account.objects.create(
+            user=user,
+            role=role,
+            commissioner=data["commissioner"] if role is Role.COMMISSIONER else None,
+            enterprise=data["enterprise"] if role is Role.ENTERPRISE else None,
+            must_change_password=True,
+        )
+
+
+class PasswordResetForm(_NewPasswordMixin):
+    """A new password an administrator gives a user, to be changed at the next sign-in."""
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("新密码")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self._clean_passwords()
+        return data
+
+    def _password_user(self) -> Any:
+        return self.user
+
+    @transaction.atomic
+    def save(self) -> Account:
+        """Set the password, require a change at the next sign-in and lift any lock."""
+        self.user.set_password(self.cleaned_data["password1"])
+        self.user.save(update_fields=["password"])
+        account = lockout.account_for(self.user)
+        lockout.unlock(account)
+        Account.objects.filter(pk=account.pk).update(must_change_password=True)
+        account.must_change_password = True
+        return account

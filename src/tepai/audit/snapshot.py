@@ -1,0 +1,92 @@
+"""Field values of a record as JSON, for the before/after columns of the audit log."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+# Values of fields whose name contains one of these are never written to the log.
+_SECRET_PARTS = ("password", "secret", "token")
+HIDDEN = "******"
+
+
+def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    """Return the concrete fields the log records; auto_now timestamps change on every save."""
+    return [field for field in model._meta.concrete_fields if not getattr(field, "auto_now", False)]
+
+
+def json_value(field: models.Field, value: Any) -> Any:
+    """Return ``value`` of ``field`` as JSON, normalised so that equal values compare equal.
+
+    An attribute may still hold what code assigned (``"2024-05-01"``, ``Decimal("80")``)
+    while the database returns ``date(2024, 5, 1)`` and ``Decimal("80.00")``.
+    """
+    if any(part in field.name for part in _SECRET_PARTS):
+        return HIDDEN if value else value
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    if isinstance(field, models.FileField):
+        return str(getattr(value, "name", value) or "")
+    target = field.target_field if field.is_relation else field
+    try:
+        value = target.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        places = getattr(target, "decimal_places", None)
+        if places is not None and value.is_finite():
+            value = value.quantize(decimal.Decimal(1).scaleb(-places))
+        return str(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # The database hands back UTC; code may have assigned local time.
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return HIDDEN
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def snapshot(instance: models.Model, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Return {field name: JSON value} of ``instance`` (only ``names``, if given)."""
+    wanted = set(names) if names is not None else None
+    values = {}
+    for field in tracked_fields(type(instance)):
+        if wanted is not None and field.name not in wanted and field.attname not in wanted:
+            continue
+        values[field.name] = json_value(field, getattr(instance, field.attname))
+    return values
+
+
+def row_snapshot(
+    model: type[models.Model], row: Mapping[str, Any], names: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Return the snapshot of a ``values()`` row of ``model`` keyed by attname."""
+    wanted = set(names) if names is not None else None
+    values = {}
+    for field in tracked_fields(model):
+        if wanted is not None and field.name not in wanted and field.attname not in wanted:
+            continue
+        if field.attname in row:
+            values[field.name] = json_value(field, row[field.attname])
+    return values
+
+
+def changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the (before, after) values of the fields that differ."""
+    changed = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in changed}, {name: after[name] for name in changed}
