@@ -1,5 +1,45 @@
-"""URL routes of tepai.web."""
+"""URL routes of tepai.web: the dashboard, every registry's pages, import.
 
-from django.urls import URLPattern, URLResolver
+Each registry ``slug`` gets ``<slug>/`` (list, name ``web:<slug>-list``), ``<slug>/new/``,
+``<slug>/export.xlsx``, ``<slug>/<pk>/``, ``<slug>/<pk>/edit/`` and ``<slug>/<pk>/delete/``.
+"""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from tepai.web.registries.catalogue import REGISTRIES
+from tepai.web.views import dashboard, importing
+from tepai.web.views.registry import DeletePage, DetailPage, ExportPage, FormPage, ListPage
+
+app_name = "web"
+
+
+def _registry_urls() -> list[URLPattern]:
+    urls = []
+    for slug, registry in REGISTRIES.items():
+        urls += [
+            path(f"{slug}/", ListPage.as_view(registry=registry), name=f"{slug}-list"),
+            path(f"{slug}/new/", FormPage.as_view(registry=registry), name=f"{slug}-create"),
+            path(
+                f"{slug}/export.xlsx", ExportPage.as_view(registry=registry), name=f"{slug}-export"
+            ),
+            path(f"{slug}/<int:pk>/", DetailPage.as_view(registry=registry), name=f"{slug}-detail"),
+            path(
+                f"{slug}/<int:pk>/edit/", FormPage.as_view(registry=registry), name=f"{slug}-edit"
+            ),
+            path(
+                f"{slug}/<int:pk>/delete/",
+                DeletePage.as_view(registry=registry),
+                name=f"{slug}-delete",
+            ),
+        ]
+    return urls
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("import/", importing.upload, name="import"),
+    path("import/<str:token>/confirm/", importing.confirm, name="import-confirm"),
+    path("import/<str:token>/cancel/", importing.cancel, name="import-cancel"),
+    path("import/template/<str:registry>.xlsx", importing.template, name="import-template"),
+    *_registry_urls(),
+]

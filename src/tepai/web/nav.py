@@ -1,0 +1,119 @@
+"""The main navigation: which entries a user's role sees, and the tabs within an entry.
+
+A registry entry is shown when the user's read scope for it is not empty by construction
+(:func:`tepai.accounts.permissions.visible` returns ``none()`` for registries a role may not
+read), so the menu follows the permissions instead of repeating them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from tepai.accounts.permissions import visible
+from tepai.accounts.roles import Role, role_of
+from tepai.web.registries.base import Label
+from tepai.web.registries.catalogue import REGISTRIES
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A menu entry: a group of registries (the first is its page) or another app's page."""
+
+    key: str
+    label: Label
+    slugs: tuple[str, ...] = ()
+    # Pages of other apps, tried in order (the first name that resolves is used).
+    url_names: tuple[str, ...] = ()
+    roles: frozenset[Role] = frozenset(Role)
+
+
+NAV: tuple[NavEntry, ...] = (
+    NavEntry("dashboard", _("总览"), url_names=("web:dashboard",)),
+    NavEntry("commissioners", _("特派员"), ("commissioners", "work-items")),
+    NavEntry("institutions", _("单位"), ("institutions",)),
+    NavEntry("programs", _("批次/团队/中心"), ("batches", "teams", "centres")),
+    NavEntry("enterprises", _("企业"), ("enterprises",)),
+    NavEntry("demands", _("需求"), ("demands",)),
+    NavEntry("outcomes", _("成果"), ("outcomes", "intents")),
+    NavEntry("projects", _("项目"), ("projects",)),
+    NavEntry("activities", _("服务活动"), ("activities",)),
+    NavEntry("events", _("活动/路演"), ("events",)),
+    NavEntry("cases", _("典型案例"), ("cases",)),
+    NavEntry("demand-lists", _("需求发布"), ("demand-lists",)),
+    NavEntry(
+        "accounts",
+        _("账号"),
+        url_names=("accounts:account-list", "accounts:accounts", "accounts:list", "account_list"),
+        roles=frozenset({Role.ADMIN}),
+    ),
+    NavEntry(
+        "audit",
+        _("审计"),
+        url_names=("audit:audit_log", "audit_log", "audit:log", "audit:list"),
+        roles=frozenset({Role.ADMIN, Role.AUDITOR}),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: Label
+    url: str
+    active: bool = False
+
+
+def soft_reverse(*names: str, args: tuple[Any, ...] = ()) -> str | None:
+    """Return the URL of the first of ``names`` that exists (other apps' pages may not yet)."""
+    for name in names:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def may_read(user: Any, slug: str) -> bool:
+    """Return True if ``user``'s role may read registry ``slug`` at all (no query is made)."""
+    model = REGISTRIES[slug].model
+    return not visible(user, model._default_manager.all()).query.is_empty()
+
+
+def main_nav(user: Any, current: str = "") -> list[NavLink]:
+    """Return the menu for ``user``, with ``current`` (a NavEntry key) marked active."""
+    role = role_of(user)
+    if role is None:
+        return []
+    links = []
+    for entry in NAV:
+        if role not in entry.roles:
+            continue
+        if entry.slugs:
+            readable = [slug for slug in entry.slugs if may_read(user, slug)]
+            url = reverse(f"web:{readable[0]}-list") if readable else None
+        else:
+            url = soft_reverse(*entry.url_names)
+        if url:
+            links.append(NavLink(entry.key, entry.label, url, entry.key == current))
+    return links
+
+
+def tabs(user: Any, slug: str) -> list[NavLink]:
+    """Return the sibling registries of ``slug`` in its menu group (teams next to batches)."""
+    entry = next((e for e in NAV if slug in e.slugs), None)
+    if entry is None or len(entry.slugs) < 2:
+        return []
+    return [
+        NavLink(s, REGISTRIES[s].label, reverse(f"web:{s}-list"), s == slug)
+        for s in entry.slugs
+        if may_read(user, s)
+    ]
+
+
+def nav_key(slug: str) -> str:
+    """Return the menu entry a registry's pages belong to."""
+    return next((e.key for e in NAV if slug in e.slugs), "")

@@ -1,0 +1,190 @@
+"""The records a registry list shows for a request: scope, search, filters and order.
+
+The dashboard computes its figures with the same function, so a figure and the list it links
+to are one query and cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import BadRequest
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from tepai.accounts.permissions import visible
+from tepai.web.registries.base import Filter, Label, Registry
+
+# Parameters that are not filters.
+RESERVED = frozenset({"q", "sort", "page"})
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in force, shown above the list so nobody mistakes a subset for everything."""
+
+    param: str
+    label: Label
+    value: str
+
+
+@dataclass
+class ListQuery:
+    """The outcome of :func:`list_query`: the records, in order, and what restricted them."""
+
+    queryset: QuerySet
+    active: list[ActiveFilter] = field(default_factory=list)
+    sort: str = ""
+    q: str = ""
+
+
+def _bad(message: str) -> BadRequest:
+    return BadRequest(message)
+
+
+def _int_values(values: list[str], label: Label) -> list[int]:
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise _bad(_("筛选条件“%(label)s”的值无效") % {"label": label}) from None
+
+
+def _apply_filter(
+    registry: Registry, queryset: QuerySet, spec: Filter, values: list[str], user: Any
+) -> tuple[QuerySet, str]:
+    """Return ``queryset`` restricted by ``spec`` and the text of the values for the chip."""
+    model = registry.model
+    if spec.kind == "flag":
+        if len(values) != 1 or values[0] not in ("0", "1"):
+            raise _bad(_("筛选条件“%(label)s”只能是 1（是）或 0（否）") % {"label": spec.label})
+        wanted = (values[0] == "1") != spec.negate
+        shown = _("是") if values[0] == "1" else _("否")
+        return queryset.filter(**{spec.lookup: wanted}), shown
+    if spec.kind == "choice":
+        labels = {value: text for value, text in spec.choices}
+        unknown = [value for value in values if value not in labels]
+        if unknown:
+            raise _bad(
+                _("筛选条件“%(label)s”没有“%(value)s”这一项")
+                % {"label": spec.label, "value": unknown[0]}
+            )
+        shown = "、".join(str(labels[value]) for value in values)
+        matched: Any = values
+    else:
+        ids = _int_values(values, spec.label)
+        assert spec.model is not None
+        names = visible(user, spec.model._default_manager.filter(pk__in=ids))
+        shown = "、".join(str(obj) for obj in names) or "、".join(values)
+        matched = ids
+    # A subquery rather than a join: many-to-many lookups would otherwise repeat records.
+    subquery = model._default_manager.filter(**{f"{spec.lookup}__in": matched}).values("pk")
+    return queryset.filter(pk__in=subquery), shown
+
+
+def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
+    """Return the first day and the day after the last of "2024" or "2024-05"."""
+    match = _PERIOD.match(text)
+    if not match:
+        raise _bad(_("期间“%(value)s”无效，应为年份（2024）或年月（2024-05）") % {"value": text})
+    year = int(match.group(1))
+    if match.group(2) is None:
+        return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        raise _bad(_("期间“%(value)s”的月份无效") % {"value": text})
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return start, end
+
+
+def _search(registry: Registry, queryset: QuerySet, text: str) -> QuerySet:
+    """Return the records matching every word of ``text`` in any of the search fields."""
+    for word in text.split():
+        condition = Q()
+        for path in registry.search:
+            condition |= Q(**{f"{path}__icontains": word})
+        matching = registry.model._default_manager.filter(condition).values("pk")
+        queryset = queryset.filter(pk__in=matching)
+    return queryset
+
+
+def sort_options(registry: Registry) -> dict[str, str]:
+    """Return the sortable columns: the ``?sort=`` key → the ordering path."""
+    options: dict[str, str] = {}
+    for column in registry.columns:
+        if column.sort is None:
+            continue
+        if column.sort:
+            options[column.field] = column.sort
+            continue
+        model_fld = registry.model._meta.get_field(column.field)
+        if model_fld.many_to_many or model_fld.one_to_many:
+            continue
+        options[column.field] = column.field
+    return options
+
+
+def _order(registry: Registry, queryset: QuerySet, sort: str) -> tuple[QuerySet, str]:
+    if not sort:
+        return queryset.order_by(*(registry.model._meta.ordering or ["pk"]), "pk"), ""
+    key = sort.removeprefix("-")
+    path = sort_options(registry).get(key)
+    if path is None:
+        raise _bad(_("不能按“%(value)s”排序") % {"value": key})
+    descending = sort.startswith("-")
+    if descending:
+        return queryset.order_by(f"-{path}", "-pk"), sort
+    return queryset.order_by(path, "pk"), sort
+
+
+def list_query(registry: Registry, user: Any, params: QueryDict) -> ListQuery:
+    """Return the records of ``registry`` that ``user`` may see, as ``params`` narrow them.
+
+    ``params`` are the list page's query string: ``q`` (words, all must match), ``sort`` (a
+    column, ``-`` for descending), each filter's ``param`` (repeatable), ``period`` (a year or
+    month of the registry's date) and ``kpi`` (``<batch id|all>:<metric>``, the records a
+    dashboard KPI counted). Raises BadRequest with a Chinese reason for a value that is not
+    understood, rather than silently showing more records than asked for.
+    """
+    from tepai.web.figures import apply_kpi  # figures builds on this module
+
+    queryset = visible(user, registry.base_queryset())
+    result = ListQuery(queryset)
+    for param in params:
+        if param in RESERVED or param in ("kpi", "period"):
+            continue
+        spec = registry.filter(param)
+        if spec is None:
+            raise _bad(_("未知的筛选条件“%(param)s”") % {"param": param})
+        values = [value for value in params.getlist(param) if value != ""]
+        if not values:
+            continue
+        queryset, shown = _apply_filter(registry, queryset, spec, values, user)
+        result.active.append(ActiveFilter(param, spec.label, shown))
+
+    kpi = params.get("kpi", "")
+    period = params.get("period", "")
+    if kpi:
+        queryset, label = apply_kpi(registry, queryset, kpi, period or None)
+        result.active.append(ActiveFilter("kpi", _("统计指标"), label))
+    if period:
+        start, end = parse_period(period)
+        if not kpi:
+            if not registry.date_field:
+                raise _bad(_("%(registry)s不能按期间筛选") % {"registry": registry.label})
+            queryset = queryset.filter(
+                **{f"{registry.date_field}__gte": start, f"{registry.date_field}__lt": end}
+            )
+        result.active.append(ActiveFilter("period", _("期间"), period))
+
+    text = params.get("q", "").strip()
+    if text:
+        queryset = _search(registry, queryset, text)
+        result.q = text
+    result.queryset, result.sort = _order(registry, queryset, params.get("sort", ""))
+    return result

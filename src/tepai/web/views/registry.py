@@ -1,0 +1,359 @@
+"""The generic pages of every registry: list, detail, create, edit, delete and export.
+
+Each view receives its :class:`~tepai.web.registries.base.Registry` from the URL
+configuration. Access: reading through :func:`~tepai.accounts.permissions.visible` (a record
+outside it is a 404), writing through ``can_create``/``can_change`` (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Model, ProtectedError, RestrictedError, Sum, TextField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tepai.accounts.permissions import can_change, can_create, visible
+from tepai.accounts.roles import Role
+from tepai.web.figures import list_url, records
+from tepai.web.forms import form_class
+from tepai.web.nav import may_read, nav_key, soft_reverse, tabs
+from tepai.web.registries.base import Registry
+from tepai.web.registries.catalogue import REGISTRIES
+from tepai.web.registries.cells import Item, cell, detail_url, field_label
+from tepai.web.registries.query import list_query, sort_options
+from tepai.web.views.common import audit, require_role
+
+PAGE_SIZE = 50
+RELATED_ROWS = 10
+
+
+@method_decorator(login_required, name="dispatch")
+class RegistryView(View):
+    """Base of the registry pages: the registry, the role check and the shared context."""
+
+    # Set per URL by as_view(registry=...).
+    registry: Registry = None  # type: ignore[assignment]
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.user: Any = request.user
+
+    def check_read(self) -> Role:
+        role = require_role(self.request)
+        if not may_read(self.user, self.registry.slug):
+            raise PermissionDenied
+        return role
+
+    def get_record(self, pk: int) -> Model:
+        """Return record ``pk`` if the user may see it, else raise Http404."""
+        return get_object_or_404(visible(self.user, self.registry.base_queryset()), pk=pk)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "registry": self.registry,
+            "nav_current": nav_key(self.registry.slug),
+            "tabs": tabs(self.user, self.registry.slug),
+            **extra,
+        }
+
+    def render(self, template: str | list[str], **extra: Any) -> TemplateResponse:
+        return TemplateResponse(self.request, template, self.context(**extra))
+
+
+# ----- list ----------------------------------------------------------------------------------
+def _filter_controls(registry: Registry, user: Any, params: Any) -> list[dict[str, Any]]:
+    """Return the drop-downs above a list: each filter's options and the chosen values."""
+    controls = []
+    for spec in registry.filters:
+        if not spec.shown:
+            continue
+        if spec.kind == "flag":
+            options = [("1", _("是")), ("0", _("否"))]
+        elif spec.kind == "relation":
+            assert spec.model is not None
+            choices = visible(user, spec.model._default_manager.all())
+            options = [(str(obj.pk), str(obj)) for obj in choices]
+        else:
+            options = [(value, str(label)) for value, label in spec.choices]
+        controls.append(
+            {
+                "param": spec.param,
+                "label": spec.label,
+                "options": options,
+                "selected": params.getlist(spec.param),
+            }
+        )
+    return controls
+
+
+def _headers(registry: Registry, sort: str, params: Any) -> list[dict[str, Any]]:
+    sortable = sort_options(registry)
+    headers = []
+    for column in registry.columns:
+        label = column.label or field_label(registry.model, column.field)
+        entry: dict[str, Any] = {"label": label, "url": None, "direction": ""}
+        if column.field in sortable:
+            query = params.copy()
+            query.pop("page", None)
+            descending = sort == column.field
+            query["sort"] = f"-{column.field}" if descending else column.field
+            entry["url"] = f"?{query.urlencode()}"
+            if sort.removeprefix("-") == column.field:
+                entry["direction"] = "desc" if sort.startswith("-") else "asc"
+        headers.append(entry)
+    return headers
+
+
+def row_cells(registry: Registry, record: Model, user: Any, count: int = 0) -> list[list[Item]]:
+    """Return the list cells of ``record`` (the first ``count`` columns, 0 = all)."""
+    columns = registry.columns[:count] if count else registry.columns
+    cells = []
+    for column in columns:
+        items = cell(record, column.field, user, registry)
+        if column.link:
+            url = detail_url(record)
+            items = [Item(item.text, url) for item in items] or [Item(str(record), url)]
+        cells.append(items)
+    return cells
+
+
+class ListPage(RegistryView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        role = self.check_read()
+        registry = self.registry
+        query = list_query(registry, self.user, request.GET)
+        paginator = Paginator(query.queryset, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = [(record, row_cells(registry, record, self.user)) for record in page.object_list]
+        quantity_total = None
+        if registry.quantity_field:
+            totals = query.queryset.aggregate(total=Sum(registry.quantity_field))
+            quantity_total = totals["total"] or 0
+        export_query = request.GET.copy()
+        export_query.pop("page", None)
+        shown = {control.param for control in registry.filters if control.shown}
+        # Parameters the filter form has no control for (sort, KPI, links from other pages)
+        # travel as hidden inputs, so searching within a linked list keeps it narrowed.
+        kept = [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in shown and key not in ("q", "page")
+            for value in values
+        ]
+        return self.render(
+            "web/registry/list.html",
+            page=page,
+            paginator=paginator,
+            rows=rows,
+            headers=_headers(registry, query.sort, request.GET),
+            query=query,
+            filters=_filter_controls(registry, self.user, request.GET),
+            quantity_total=quantity_total,
+            quantity_label=(
+                field_label(registry.model, registry.quantity_field)
+                if registry.quantity_field
+                else ""
+            ),
+            can_create=can_create(self.user, registry.model),
+            can_import=role is Role.ADMIN and registry.importer is not None,
+            export_query=export_query.urlencode(),
+            kept_params=kept,
+        )
+
+
+# ----- detail --------------------------------------------------------------------------------
+def _detail_fields(registry: Registry) -> tuple[str, ...]:
+    return registry.detail_fields or tuple(registry.form._meta.fields or ())
+
+
+def _related_sections(registry: Registry, record: Model, user: Any) -> list[dict[str, Any]]:
+    sections = []
+    for related in registry.related:
+        if related.when is not None and not related.when(record):
+            continue
+        if not may_read(user, related.slug):
+            continue
+        target = REGISTRIES[related.slug]
+        params = {related.param: record.pk}
+        shown = records(user, related.slug, params)
+        total = shown.count()
+        columns = min(4, len(target.columns))
+        sections.append(
+            {
+                "label": related.label,
+                "total": total,
+                "url": list_url(related.slug, params),
+                "headers": [
+                    c.label or field_label(target.model, c.field) for c in target.columns[:columns]
+                ],
+                "rows": [row_cells(target, obj, user, columns) for obj in shown[:RELATED_ROWS]],
+            }
+        )
+    return sections
+
+
+def _inlines(registry: Registry, record: Model, user: Any) -> list[dict[str, Any]]:
+    result = []
+    for inline in registry.inlines:
+        manager = getattr(record, inline.accessor)
+        model = manager.model
+        result.append(
+            {
+                "label": inline.label,
+                "headers": [field_label(model, name) for name in inline.fields],
+                "rows": [
+                    [cell(obj, name, user) for name in inline.fields] for obj in manager.all()
+                ],
+            }
+        )
+    return result
+
+
+class DetailPage(RegistryView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.check_read()
+        registry = self.registry
+        record = self.get_record(pk)
+        fields = [
+            {
+                "label": field_label(record, name),
+                "items": cell(record, name, self.user, registry),
+                # Long texts (简介, 问题描述) take the full width of the card.
+                "wide": isinstance(record._meta.get_field(name), TextField),
+            }
+            for name in _detail_fields(registry)
+        ]
+        editable = can_change(self.user, record)
+        return self.render(
+            [f"web/registry/{registry.slug}_detail.html", "web/registry/detail.html"],
+            record=record,
+            fields=fields,
+            related_sections=_related_sections(registry, record, self.user),
+            inlines=_inlines(registry, record, self.user),
+            can_edit=editable,
+            can_delete=editable,
+            # The matching and proposal pages of a demand belong to tepai.engagements.
+            matching_url=(
+                soft_reverse("engagements:demand-matching", args=(record.pk,))
+                if registry.slug == "demands"
+                else None
+            ),
+        )
+
+
+# ----- create / edit -------------------------------------------------------------------------
+class FormPage(RegistryView):
+    """Create (no ``pk``) or edit a record with the registry's ModelForm."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.check_read()
+        pk = kwargs.get("pk")
+        if pk is None:
+            self.record = None
+            if not can_create(self.user, self.registry.model):
+                raise PermissionDenied
+        else:
+            self.record = self.get_record(pk)
+            if not can_change(self.user, self.record):
+                raise PermissionDenied
+        self.form_class = form_class(self.registry, self.user, self.record)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        return self.show(self.form_class(instance=self.record))
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        form = self.form_class(request.POST, request.FILES, instance=self.record)
+        if form.is_valid():
+            with transaction.atomic():
+                record = form.save(commit=False)
+                if not can_change(self.user, record):
+                    form.add_error(None, _("您只能保存属于本人或本企业的记录。"))
+                    transaction.set_rollback(True)
+                    return self.show(form)
+                record.save()
+                form.save_m2m()
+                if self.record is None and self.registry.after_create is not None:
+                    self.registry.after_create(self.user, record)
+            if self.record is None:
+                messages.success(request, _("已新建“%(record)s”。") % {"record": record})
+            else:
+                messages.success(request, _("已保存“%(record)s”。") % {"record": record})
+            return redirect(f"web:{self.registry.slug}-detail", record.pk)
+        return self.show(form)
+
+    def show(self, form: Any) -> HttpResponse:
+        return self.render("web/registry/form.html", form=form, record=self.record)
+
+
+class DeletePage(RegistryView):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.check_read()
+        self.record = self.get_record(kwargs["pk"])
+        if not can_change(self.user, self.record):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render("web/registry/delete.html", record=self.record)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        name = str(self.record)
+        try:
+            with transaction.atomic():
+                self.record.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = sorted({str(obj._meta.verbose_name) for obj in exc.args[1]})
+            messages.error(
+                request,
+                _("无法删除“%(record)s”：仍有%(blockers)s引用它，请先处理这些记录。")
+                % {"record": name, "blockers": "、".join(blockers)},
+            )
+            return redirect(f"web:{self.registry.slug}-detail", pk)
+        messages.success(request, _("已删除“%(record)s”。") % {"record": name})
+        return redirect(f"web:{self.registry.slug}-list")
+
+
+# ----- export --------------------------------------------------------------------------------
+class ExportPage(RegistryView):
+    """The current list (same filters, search and order) as an .xlsx in the import columns."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from tepai.web.exporting import export_list
+
+        self.check_read()
+        if self.registry.importer is None:
+            raise PermissionDenied
+        query = list_query(self.registry, self.user, request.GET)
+        export = export_list(self.registry, self.user, query)
+        audit(
+            "export",
+            request,
+            detail={
+                "registry": self.registry.importer,
+                "rows": export.rows,
+                "filters": request.GET.urlencode(),
+                "masked": export.masked,
+            },
+        )
+        response = HttpResponse(
+            export.data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, export.filename)
+        return response
