@@ -47,6 +47,9 @@ class Activity(RegistryModel):
         verbose_name=_("批次"),
     )
     notes = models.TextField(_("说明"), blank=True, default="")
+    # A photo taken on site, uploaded from the commissioner's phone (checked to be an image
+    # by tepai.engagements.forms); stored under TEPAI_HOME/media.
+    photo = models.FileField(_("现场照片"), upload_to="activities/%Y/%m/", blank=True, default="")
 
     class Meta:
         verbose_name = _("工作记录")

@@ -1,0 +1,241 @@
+"""Forms of the engagement pages: answering proposals, posting demands, logging work, rating."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tepai.activities.models import Activity, ActivityKind
+from tepai.demands.forms import DemandForm
+from tepai.demands.models import Demand, DemandList, DemandStatus
+from tepai.engagements.models import DeclineReason
+from tepai.enterprises.models import Enterprise
+
+# What a phone camera or a screenshot produces; checked by content, not by file name.
+_IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+class AnswerForm(forms.Form):
+    """A party's answer to a proposal: accept, or decline with a reason."""
+
+    accept = forms.TypedChoiceField(
+        label=_("答复"),
+        choices=[("1", _("接受")), ("0", _("拒绝"))],
+        coerce=lambda value: value == "1",
+    )
+    reason = forms.ChoiceField(
+        label=_("拒绝原因"),
+        choices=[("", "—"), *DeclineReason.choices],
+        required=False,
+    )
+    text = forms.CharField(label=_("拒绝说明"), max_length=500, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("accept") is False:
+            if not data.get("reason"):
+                self.add_error("reason", _("拒绝时请选择原因"))
+            elif data["reason"] == DeclineReason.OTHER and not data.get("text", "").strip():
+                self.add_error("text", _("选择“其他”时请写明原因"))
+        return data
+
+
+def split_skills(text: str) -> list[str]:
+    """Return the skills in ``text`` split on commas, 顿号, semicolons and line breaks."""
+    return [part.strip() for part in re.split(r"[,，、;；\n]+", text) if part.strip()]
+
+
+class CompanyDemandForm(DemandForm):
+    """The enterprise's own demand form: the demands form without code, enterprise or status.
+
+    Skills are typed as one line ("印染工艺、在线测色") instead of a JSON list.
+    """
+
+    required_skills = forms.CharField(
+        label=_("所需技能"),
+        required=False,
+        help_text=_("用顿号或逗号分隔，如：印染工艺、在线测色"),
+    )
+
+    class Meta(DemandForm.Meta):
+        fields = [
+            "title",
+            "problem",
+            "current_solution",
+            "target",
+            "required_skills",
+            "cluster",
+            "budget",
+            "deadline",
+            "collaboration_mode",
+        ]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "current_solution": forms.Textarea(attrs={"rows": 3}),
+            "target": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.instance.enterprise = enterprise
+        if self.instance.pk:
+            self.initial["required_skills"] = "、".join(self.instance.required_skills or [])
+
+    def clean_required_skills(self) -> list[str]:
+        return split_skills(self.cleaned_data.get("required_skills") or "")
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        # The natural key includes the enterprise, which is not a form field, so the form
+        # would not check it; a clash must be a field error, not a database error.
+        clash = Demand.objects.filter(enterprise=self.enterprise, title=title)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("本企业已有名为“%(title)s”的需求"), params={"title": title})
+        return title
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"), choices=[("publish", _("发布")), ("return", _("退回修改"))]
+    )
+    note = forms.CharField(label=_("审核意见"), max_length=500, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("note", "").strip():
+            self.add_error("note", _("退回修改时请写明需要修改的地方"))
+        return data
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("评分"),
+        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("评价"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def check_photo(upload: UploadedFile) -> None:
+    """Raise ValidationError unless ``upload`` is a JPEG, PNG or GIF of at most 10 MB."""
+    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("照片不能超过10 MB"))
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature, _kind in _IMAGE_SIGNATURES):
+        raise ValidationError(_("照片须为 JPG、PNG 或 GIF 图片"))
+
+
+class ActivityLogForm(forms.ModelForm):
+    """A commissioner's quick work record, sized for a phone: one enterprise, one photo."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("服务企业"), queryset=Enterprise.objects.order_by("name"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["date", "kind", "quantity", "is_trial", "notes", "photo"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            check_photo(photo)
+        return photo
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("is_trial") and data.get("kind") != ActivityKind.VARIETY:
+            self.add_error("is_trial", _("只有“品种引进”可以标为试验示范"))
+        if data.get("kind") == ActivityKind.ENTERPRISE_SERVICE and not data.get("enterprise"):
+            self.add_error("enterprise", _("“企业服务”须选择服务的企业"))
+        return data
+
+
+# ----- demand lists and their assignment ---------------------------------------------------
+
+REVIEWED = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)
+
+
+class DemandListComposeForm(forms.ModelForm):
+    """A demand list composed from reviewed (published or matching) demands."""
+
+    demands = forms.ModelMultipleChoiceField(
+        label=_("需求"),
+        queryset=Demand.objects.filter(status__in=REVIEWED).select_related("enterprise"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("只能选择已审核发布的需求"),
+    )
+
+    class Meta:
+        model = DemandList
+        fields = ["name", "publisher", "description", "demands"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Members that have moved on (signed, completed) stay listed, so that saving the form
+        # does not silently drop them from the list.
+        reviewed = Q(status__in=REVIEWED)
+        if self.instance.pk:
+            reviewed |= Q(pk__in=self.instance.demands.values("pk"))
+        field = self.fields["demands"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Demand.objects.filter(reviewed).select_related("enterprise").order_by("pk")
+        )
+
+
+class AssignmentForm(forms.Form):
+    """The constraints of a global assignment run."""
+
+    max_load = forms.IntegerField(
+        label=_("每名特派员最多承接"),
+        min_value=1,
+        max_value=20,
+        initial=2,
+        help_text=_("含其待答复的推荐"),
+    )
+    per_demand_min = forms.IntegerField(
+        label=_("每项需求至少分配"), min_value=0, max_value=10, initial=1
+    )
+    per_demand_max = forms.IntegerField(
+        label=_("每项需求至多分配"), min_value=1, max_value=10, initial=2
+    )
+    fair = forms.BooleanField(
+        label=_("公平模式"),
+        required=False,
+        help_text=_("优先提高匹配最差的需求的得分，而非总分"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("per_demand_min"), data.get("per_demand_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("per_demand_min", _("每项需求至少分配的人数不能大于至多分配的人数"))
+        return data

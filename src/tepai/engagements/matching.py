@@ -1,0 +1,100 @@
+"""What the demand matching page shows, gathered in one place (the page and the API can share it).
+
+For one demand: the recommended commissioners with their explanations, a suggested team (组团)
+with who covers which skill, the research outcomes that fit, and the proposals made so far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tepai.commissioners.models import Commissioner
+from tepai.demands.models import Demand
+from tepai.engagements.models import OPEN_STATUSES, Proposal
+from tepai.matching import Explanation
+from tepai.matchmaking import service
+from tepai.matchmaking.catalogs import CatalogMatch
+from tepai.matchmaking.live import shared_engine
+from tepai.outcomes.models import Outcome
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A recommended commissioner, the score and why, and any open proposal for the pair."""
+
+    rank: int
+    commissioner: Commissioner
+    score: float
+    explanation: Explanation | None
+    open_proposal: Proposal | None
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    commissioner: Commissioner
+    covers: list[str]
+    affinity: float
+
+
+@dataclass(frozen=True)
+class OutcomeCandidate:
+    outcome: Outcome
+    match: CatalogMatch
+
+
+@dataclass
+class DemandMatching:
+    demand: Demand
+    candidates: list[Candidate]
+    skills: list[str]
+    team: list[TeamMember]
+    uncovered: list[str]
+    outcomes: list[OutcomeCandidate]
+    proposals: list[Proposal] = field(default_factory=list)
+
+
+def demand_matching(
+    demand: Demand, *, k: int = 10, team_size: int = 4, include_full: bool = False
+) -> DemandMatching:
+    """Return everything the matching page shows for ``demand``."""
+    engine = shared_engine()
+    found = service.recommend(engine, demand, k, include_full=include_full)
+    team = service.propose_team(engine, demand, max_size=team_size)
+    ids = {int(r.expert_id) for r in found} | {int(m.expert_id) for m in team.team.members}
+    people = Commissioner.objects.select_related("institution").in_bulk(ids)
+    proposals = list(
+        Proposal.objects.filter(demand=demand).select_related(
+            "commissioner__institution", "created_by", "project"
+        )
+    )
+    open_by_person = {p.commissioner_id: p for p in proposals if p.status in OPEN_STATUSES}
+    candidates = [
+        Candidate(
+            rank=r.rank,
+            commissioner=people[int(r.expert_id)],
+            score=r.score,
+            explanation=r.explanation,
+            open_proposal=open_by_person.get(int(r.expert_id)),
+        )
+        for r in found
+        if int(r.expert_id) in people
+    ]
+    members = [
+        TeamMember(people[int(m.expert_id)], list(m.covers), m.affinity)
+        for m in team.team.members
+        if int(m.expert_id) in people
+    ]
+    matches = service.recommend_outcomes(demand, 5)
+    outcomes_by_id = Outcome.objects.in_bulk([m.id for m in matches])
+    outcomes = [
+        OutcomeCandidate(outcomes_by_id[m.id], m) for m in matches if m.id in outcomes_by_id
+    ]
+    return DemandMatching(
+        demand=demand,
+        candidates=candidates,
+        skills=list(team.skills),
+        team=members,
+        uncovered=list(team.team.uncovered),
+        outcomes=outcomes,
+        proposals=proposals,
+    )

@@ -1,0 +1,1 @@
+"""Pages of the engagement workflow, one module per audience."""

@@ -1,0 +1,84 @@
+"""The commissioner's workspace (/me/): proposals, projects, work log, KPI contribution."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tepai.accounts.decorators import role_required
+from tepai.accounts.permissions import visible
+from tepai.accounts.roles import Role
+from tepai.activities.models import Activity
+from tepai.engagements.forms import ActivityLogForm, AnswerForm
+from tepai.engagements.kpi import contribution
+from tepai.engagements.models import OPEN_STATUSES, Proposal
+from tepai.engagements.views.common import my_commissioner
+from tepai.projects.models import Project
+
+
+def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResponse:
+    me = my_commissioner(request)
+    proposals = list(
+        Proposal.objects.filter(commissioner=me)
+        .select_related("demand__enterprise", "project")
+        .order_by("-created_at")
+    )
+    waiting = [p for p in proposals if p.status in OPEN_STATUSES and not p.commissioner_response]
+    others = [p for p in proposals if p not in waiting]
+    return render(
+        request,
+        "engagements/me.html",
+        {
+            "me": me,
+            "waiting": waiting,
+            "proposals": others,
+            "projects": Project.objects.filter(commissioners=me)
+            .select_related("enterprise")
+            .order_by("-signed_on"),
+            "activities": Activity.objects.filter(commissioners=me)
+            .prefetch_related("enterprises")
+            .order_by("-date", "-id")[:10],
+            "activity_form": activity_form,
+            "answer_form": AnswerForm(),
+            "kpis": contribution(me),
+        },
+    )
+
+
+@role_required(Role.COMMISSIONER)
+def workspace(request: HttpRequest) -> HttpResponse:
+    return _workspace(request, ActivityLogForm(initial={"date": timezone.localdate()}))
+
+
+@role_required(Role.COMMISSIONER)
+def log_activity(request: HttpRequest) -> HttpResponse:
+    """Save a work record from the workspace form; on errors show the workspace again."""
+    if request.method != "POST":
+        return redirect("engagements:me")
+    form = ActivityLogForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _workspace(request, form)
+    me = my_commissioner(request)
+    with transaction.atomic():
+        activity = form.save(commit=False)
+        # The KPIs of a batch count its activities: file the record under the batch the
+        # commissioner was most recently dispatched with.
+        activity.batch = me.batches.order_by("-dispatch_date").first()
+        activity.save()
+        activity.commissioners.add(me)
+        if form.cleaned_data.get("enterprise"):
+            activity.enterprises.add(form.cleaned_data["enterprise"])
+    messages.success(request, _("已记录：%(activity)s") % {"activity": activity})
+    return redirect("engagements:me")
+
+
+def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return an activity's photo to anyone who may read the activity."""
+    activity = get_object_or_404(visible(request.user, Activity.objects.all()), pk=pk)
+    if not activity.photo:
+        raise Http404
+    return FileResponse(activity.photo.open("rb"))
