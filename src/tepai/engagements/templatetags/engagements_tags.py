@@ -28,8 +28,23 @@ def highlight(text: str, terms: Iterable[str] | None) -> SafeString:
 
 
 @register.filter
-def percent(value: float | None) -> str:
-    """Return a score in [0, 1] as a whole percentage ("73%"); scores may exceed 1 slightly."""
+def score(value: float | None) -> str:
+    """Return a matching score with two decimals ("0.19").
+
+    Scores are the engine's absolute fused scores (comparable across demands), not shares of
+    a best match, so they are shown as numbers rather than as percentages that would read
+    as "19% suitable".
+    """
     if value is None:
         return "—"
-    return f"{round(float(value) * 100)}%"
+    return f"{float(value):.2f}"
+
+
+# Below this score a pairing shares little with the demand (the matching service's own
+# threshold for recommending demands); pages flag it for a second look.
+LOW_SCORE = 0.10
+
+
+@register.filter
+def is_low(value: float | None) -> bool:
+    return value is not None and float(value) < LOW_SCORE
