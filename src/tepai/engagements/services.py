@@ -186,7 +186,11 @@ def propose(
     open proposal, or the commissioner has a conflict of interest with the enterprise.
     """
     _require_admin(by, _("推荐对接"))
-    demand = Demand.objects.select_for_update().select_related("enterprise").get(pk=demand.pk)
+    demand = (
+        Demand.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=demand.pk)
+    )
     check_proposable(demand, commissioner)
     if score is None:
         from tepai.matchmaking.live import shared_engine
@@ -313,7 +317,7 @@ def respond(
         raise EngagementError(_("答复方：须为特派员或企业"))
     party = Party(party)
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("demand__enterprise", "commissioner")
         .get(pk=proposal.pk)
     )
@@ -380,7 +384,7 @@ def respond(
 def withdraw(proposal: Proposal, by: Any, *, request: HttpRequest | None = None) -> Proposal:
     """Withdraw an open proposal (administrators) and free its demand if nothing else is open."""
     _require_admin(by, _("撤回推荐"))
-    proposal = Proposal.objects.select_for_update().select_related("demand").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if not proposal.is_open:
         raise EngagementError(
             _("这条推荐%(status)s，不能撤回") % {"status": proposal.get_status_display()}

@@ -234,3 +234,19 @@ def test_rating_a_completed_project_once(world: World) -> None:
 def test_the_database_refuses_ratings_outside_one_to_five(world: World) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceRating.objects.create(demand=world.demand, enterprise=world.enterprise, score=6)
+
+
+def test_a_half_accepted_proposal_can_still_be_declined_by_the_other_party(world: World) -> None:
+    proposal = _propose(world, score=0.8)
+    proposal = services.respond(proposal, Party.COMMISSIONER, True)
+    assert proposal.status == ProposalStatus.COMMISSIONER_ACCEPTED
+    proposal = services.respond(proposal, Party.ENTERPRISE, False, DeclineReason.BUDGET)
+    assert proposal.status == ProposalStatus.DECLINED
+    assert (proposal.commissioner_response, proposal.enterprise_response) == (
+        Response.ACCEPTED,
+        Response.DECLINED,
+    )
+    assert proposal.project is None
+    world.demand.refresh_from_db()
+    assert world.demand.status == DemandStatus.PUBLISHED
+    assert not Project.objects.exists()
