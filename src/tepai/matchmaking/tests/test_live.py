@@ -136,3 +136,16 @@ def test_declared_conflicts_and_project_status_reach_the_engine() -> None:
     engine = live.shared_engine()
     assert live.live().last_indexed == [ids[2]]
     assert engine.experts[str(ids[2])].load == 0
+
+
+def test_a_same_length_edit_is_seen_through_the_touch_on_save() -> None:
+    ids = _three()
+    item = WorkItem.objects.get(commissioner_id=ids[1])
+    item.text = "活性染料"
+    item.save()
+    live.shared_engine()
+    item.text = "分散染料"  # same length, same count: only the touched updated_at differs
+    item.save()
+    engine = live.shared_engine()
+    assert live.live().last_indexed == [ids[1]]
+    assert engine.experts[str(ids[1])].items[0].text == "分散染料"
