@@ -47,13 +47,13 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         "accounts",
         _("账号"),
-        url_names=("accounts:account-list", "accounts:accounts", "accounts:list", "account_list"),
+        url_names=("user_list",),
         roles=frozenset({Role.ADMIN}),
     ),
     NavEntry(
         "audit",
         _("审计"),
-        url_names=("audit:audit_log", "audit_log", "audit:log", "audit:list"),
+        url_names=("audit_log",),
         roles=frozenset({Role.ADMIN, Role.AUDITOR}),
     ),
 )

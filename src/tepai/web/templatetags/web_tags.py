@@ -25,8 +25,8 @@ def site_nav(context: template.Context) -> dict[str, Any]:
         "links": main_nav(user, context.get("nav_current", "")) if user is not None else [],
         "user": user,
         "role": role.label if role is not None else "",
-        "logout_url": soft_reverse("accounts:logout", "logout"),
-        "password_url": soft_reverse("accounts:password-change", "accounts:password_change"),
+        "logout_url": soft_reverse("logout"),
+        "password_url": soft_reverse("password_change"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
