@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for the API docs page: its templates and the Swagger UI files it ships, served
+    # locally (without "ninja" here the page would load Swagger UI from a CDN).
+    "ninja",
     "tepai.core",
     *REGISTRY_APPS,
     "tepai.reports",

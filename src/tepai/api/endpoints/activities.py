@@ -1,0 +1,89 @@
+"""工作记录 (activities) in the API; commissioners record their own work."""
+
+import datetime
+from typing import Annotated
+
+from django.db.models import Model
+from django.http import HttpRequest
+from ninja import FilterLookup, FilterSchema
+from pydantic import Field
+
+from tepai.accounts.roles import Role, role_of
+from tepai.activities.forms import ActivityForm
+from tepai.activities.models import Activity, ActivityKind
+from tepai.api.registry import Data, Registry, WriteRules
+from tepai.api.schemas import RecordOut, Ref, label_of
+
+
+class ActivityOut(RecordOut):
+    """工作记录：特派员的一项工作及其数量，KPI 据此统计。"""
+
+    date: datetime.date = Field(description="日期")
+    kind: str = Field(description="类型代码")
+    kind_label: str = label_of("kind", "类型")
+    commissioners: list[Ref] = Field(description="特派员")
+    enterprises: list[Ref] = Field(description="服务的企业")
+    quantity: int = Field(description="数量（人数、人次、个数等，视类型而定）")
+    is_trial: bool = Field(description="是否试验示范（仅品种引进）")
+    batch: Ref | None = Field(description="批次")
+    notes: str = Field(description="说明")
+
+
+class ActivityFilters(FilterSchema):
+    """按说明、编号搜索；按类型、批次、特派员、企业、日期筛选。"""
+
+    q: Annotated[str | None, FilterLookup(["notes__icontains", "code__iexact"])] = Field(
+        None, description="搜索：说明、编号"
+    )
+    kind: Annotated[ActivityKind | None, FilterLookup("kind")] = Field(None, description="类型")
+    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
+    commissioner: Annotated[int | None, FilterLookup("commissioners")] = Field(
+        None, description="特派员 ID"
+    )
+    enterprise: Annotated[int | None, FilterLookup("enterprises")] = Field(
+        None, description="企业 ID"
+    )
+    date_from: Annotated[datetime.date | None, FilterLookup("date__gte")] = Field(
+        None, description="日期不早于（YYYY-MM-DD）"
+    )
+    date_to: Annotated[datetime.date | None, FilterLookup("date__lte")] = Field(
+        None, description="日期不晚于（YYYY-MM-DD）"
+    )
+
+
+def _with_me(request: HttpRequest, data: Data, current: list[int]) -> Data:
+    """Keep the signed-in commissioner among an activity's commissioners."""
+    if role_of(request.user) is not Role.COMMISSIONER:
+        return data
+    me = request.user.account.commissioner_id
+    chosen = list(data.get("commissioners") or current)
+    if me not in chosen:
+        # A commissioner records their own work; the record stays theirs to edit.
+        chosen.append(me)
+    return {**data, "commissioners": chosen}
+
+
+class ActivityRules(WriteRules):
+    def prepare_create(self, request: HttpRequest, data: Data) -> Data:
+        return _with_me(request, data, [])
+
+    def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
+        if "commissioners" not in data:
+            return data
+        return _with_me(request, data, [])
+
+
+REGISTRIES = [
+    Registry(
+        path="activities",
+        singular="activity",
+        model=Activity,
+        out=ActivityOut,
+        filters=ActivityFilters,
+        tag="工作记录",
+        related=("batch",),
+        prefetch=("commissioners", "enterprises"),
+        form=ActivityForm,
+        rules=ActivityRules(),
+    )
+]

@@ -1,0 +1,277 @@
+"""技术需求 (demands) in the API: the registry, status transitions, recommended commissioners.
+
+Enterprises post and edit their own demands while they are drafts or under review; moving a
+demand along its life-cycle goes through ``Demand.transition_to`` so every change is logged.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import FilterLookup, FilterSchema, Query, Router, Schema
+from pydantic import Field
+
+from tepai.accounts.roles import Role, role_of
+from tepai.api.errors import Conflict, Forbidden, InvalidInput
+from tepai.api.inputs import InputSchema
+from tepai.api.registry import Data, RecordId, Registry, WriteRules
+from tepai.api.schemas import ERRORS, WRITE_ERRORS, RecordOut, Ref, label_of
+from tepai.commissioners.models import Commissioner
+from tepai.core.choices import IndustryCluster
+from tepai.demands.forms import DemandForm
+from tepai.demands.models import Demand, DemandStatus
+from tepai.programs.models import Batch, InnovationCentre
+
+# An enterprise edits a demand only before it is published; afterwards commissioners may
+# already be working from its text.
+ENTERPRISE_EDITABLE = {DemandStatus.DRAFT, DemandStatus.PENDING_REVIEW}
+# Submitting for review, withdrawing to draft and closing are the enterprise's decisions;
+# publishing and the matching/signing steps are the programme office's.
+ENTERPRISE_TARGETS = {DemandStatus.PENDING_REVIEW, DemandStatus.DRAFT, DemandStatus.CLOSED}
+MAX_RECOMMENDATIONS = 50
+
+
+class DemandOut(RecordOut):
+    """技术需求：企业提出、需要特派员帮助解决的技术难题。"""
+
+    enterprise: Ref = Field(description="提出需求的企业")
+    title: str = Field(description="需求名称")
+    problem: str = Field(description="问题描述")
+    current_solution: str = Field(description="现有方案及差距")
+    target: str = Field(description="目标指标")
+    required_skills: list[str] = Field(description="所需技能")
+    cluster: str = Field(description="产业集群代码")
+    cluster_label: str = label_of("cluster", "产业集群")
+    budget: Decimal | None = Field(description="预算（万元）")
+    deadline: datetime.date | None = Field(description="截止日期")
+    collaboration_mode: str = Field(description="合作方式代码（可为空）")
+    collaboration_mode_label: str = label_of("collaboration_mode", "合作方式")
+    status: str = Field(description="状态代码")
+    status_label: str = label_of("status", "状态")
+
+
+class DemandFilters(FilterSchema):
+    """按名称、问题描述、编号、企业名称搜索；按状态、产业集群、企业、发布批次筛选。"""
+
+    q: Annotated[
+        str | None,
+        FilterLookup(
+            [
+                "title__icontains",
+                "problem__icontains",
+                "code__iexact",
+                "enterprise__name__icontains",
+            ]
+        ),
+    ] = Field(None, description="搜索：需求名称、问题描述、编号、企业名称")
+    status: Annotated[DemandStatus | None, FilterLookup("status")] = Field(None, description="状态")
+    cluster: Annotated[IndustryCluster | None, FilterLookup("cluster")] = Field(
+        None, description="产业集群"
+    )
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = Field(
+        None, description="企业 ID"
+    )
+    demand_list: Annotated[int | None, FilterLookup("lists")] = Field(
+        None, description="需求发布批次 ID"
+    )
+
+
+def _own_enterprise(request: HttpRequest) -> int | None:
+    account = getattr(request.user, "account", None)
+    return getattr(account, "enterprise_id", None)
+
+
+class DemandRules(WriteRules):
+    def prepare_create(self, request: HttpRequest, data: Data) -> Data:
+        if role_of(request.user) is not Role.ENTERPRISE:
+            return data
+        mine = _own_enterprise(request)
+        if data.get("enterprise") not in (None, mine):
+            raise Forbidden(
+                _("企业用户只能为本企业提出需求"),
+                fields={"enterprise": [_("只能是本企业")]},
+            )
+        return {**data, "enterprise": mine}
+
+    def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
+        if role_of(request.user) is not Role.ENTERPRISE:
+            return data
+        if "enterprise" in data and data["enterprise"] != record.enterprise_id:
+            raise Forbidden(
+                _("企业用户不能把需求转给其他企业"), fields={"enterprise": [_("只能是本企业")]}
+            )
+        if record.status not in ENTERPRISE_EDITABLE:
+            raise Conflict(
+                _("需求已是“%(status)s”状态，企业不能再修改；如需调整请联系管理员")
+                % {"status": record.get_status_display()},
+                code="invalid_state",
+            )
+        return data
+
+
+DEMANDS = Registry(
+    path="demands",
+    singular="demand",
+    model=Demand,
+    out=DemandOut,
+    filters=DemandFilters,
+    tag="技术需求",
+    related=("enterprise",),
+    form=DemandForm,
+    rules=DemandRules(),
+    optional_on_create=("enterprise",),
+)
+REGISTRIES = [DEMANDS]
+
+
+# ----- status transitions ----------------------------------------------------------------
+
+
+class TransitionIn(InputSchema):
+    """需求状态变更。"""
+
+    status: DemandStatus = Field(description="目标状态")
+    note: str = Field("", max_length=500, description="说明（可选，记入状态变更历史）")
+
+
+def transition(request: HttpRequest, payload: TransitionIn, id: int = RecordId) -> Any:
+    demand = DEMANDS.get(request.user, id)
+    role = role_of(request.user)
+    allowed = role is Role.ADMIN or (
+        role is Role.ENTERPRISE
+        and demand.enterprise_id == _own_enterprise(request)
+        and payload.status in ENTERPRISE_TARGETS
+    )
+    if not allowed:
+        raise Forbidden(
+            _("无权把需求改为“%(status)s”") % {"status": DemandStatus(payload.status).label}
+        )
+    # transition_to raises InvalidTransition (answered as 409) for a move the workflow bars.
+    demand.transition_to(payload.status, by=request.user, note=payload.note)
+    return DEMANDS.get(request.user, id)
+
+
+# ----- recommended commissioners ---------------------------------------------------------
+
+
+class RecommendedCommissioner(Schema):
+    id: int = Field(description="特派员 ID")
+    name: str = Field(description="姓名")
+    title: str = Field(description="职称")
+    institution: str = Field(description="工作单位")
+
+
+class RecommendationOut(Schema):
+    rank: int = Field(description="名次，从 1 开始")
+    score: float = Field(description="匹配度")
+    commissioner: RecommendedCommissioner
+    explanation: str = Field(description="推荐理由（中文）")
+    matched_terms: list[str] = Field(description="命中的关键词")
+
+
+class RecommendationsOut(Schema):
+    """为一项需求推荐的特派员，按匹配度排序。"""
+
+    demand: Ref
+    results: list[RecommendationOut]
+
+
+class RecommendationQuery(Schema):
+    top: int = Field(10, ge=1, le=MAX_RECOMMENDATIONS, description="推荐人数（1–50）")
+    batch: int | None = Field(None, description="只在该批次（ID）的特派员中推荐")
+    centre: int | None = Field(None, description="只在该创新中心（ID）的特派员中推荐")
+
+
+def _engine() -> Any:
+    from tepai.matchmaking import service
+
+    try:
+        from tepai.matchmaking.live import shared_engine
+    except ImportError:
+        # Until the process-wide engine lands, index the commissioners for this request.
+        return service.build_engine()
+    return shared_engine()
+
+
+def _name_of(model: type[Model], pk: int | None, field: str) -> str | None:
+    if pk is None:
+        return None
+    name = model._default_manager.filter(pk=pk).values_list("name", flat=True).first()
+    if name is None:
+        label = model._meta.verbose_name
+        raise InvalidInput(
+            _("%(label)s %(id)s 不存在") % {"label": label, "id": pk},
+            fields={field: [_("不存在")]},
+        )
+    return name
+
+
+def recommendations(
+    request: HttpRequest, query: Query[RecommendationQuery], id: int = RecordId
+) -> Any:
+    from tepai.matchmaking import service
+
+    demand = DEMANDS.get(request.user, id)
+    if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR, Role.ENTERPRISE):
+        # Ranking colleagues against each other is the programme office's and the
+        # enterprise's view, not something commissioners browse.
+        raise Forbidden(_("无权查看推荐结果"))
+    batch = _name_of(Batch, query.batch, "batch")
+    centre = _name_of(InnovationCentre, query.centre, "centre")
+    found = service.recommend(_engine(), demand, query.top, batch=batch, centre=centre)
+    people = Commissioner.objects.select_related("institution").in_bulk(
+        [int(item.expert_id) for item in found]
+    )
+    results = []
+    for item in found:
+        person = people.get(int(item.expert_id))
+        if person is None:  # removed since the engine indexed it
+            continue
+        explanation = item.explanation
+        results.append(
+            {
+                "rank": len(results) + 1,
+                "score": round(item.score, 4),
+                "commissioner": {
+                    "id": person.pk,
+                    "name": person.name,
+                    "title": person.title,
+                    "institution": person.institution.name,
+                },
+                "explanation": explanation.text if explanation else "",
+                "matched_terms": list(explanation.matched_terms) if explanation else [],
+            }
+        )
+    return {"demand": demand, "results": results}
+
+
+def mount_extras(router: Router) -> None:
+    """Add the transition and recommendation endpoints."""
+    router.add_api_operation(
+        "/demands/{int:id}/transition",
+        ["POST"],
+        transition,
+        response={200: DemandOut, **WRITE_ERRORS},
+        summary="变更需求状态（提交审核、发布、关闭等）",
+        description=(
+            "企业用户可把本企业的需求提交审核、撤回为草稿或关闭；其余状态由管理员变更。"
+            "不符合状态流转规则时返回 409（invalid_transition）。"
+        ),
+        operation_id="transition_demand",
+        url_name="demands-transition",
+        tags=[DEMANDS.tag],
+    )
+    router.add_api_operation(
+        "/demands/{int:id}/recommendations",
+        ["GET"],
+        recommendations,
+        response={200: RecommendationsOut, **ERRORS},
+        summary="为需求推荐特派员（附推荐理由）",
+        description="管理员、审计员和提出需求的企业可查看。",
+        operation_id="recommend_commissioners",
+        url_name="demands-recommendations",
+        tags=[DEMANDS.tag],
+    )
