@@ -37,6 +37,9 @@ def prune(older_than_days: int, *, now: datetime.datetime | None = None) -> int:
             cursor.execute("SET LOCAL tepai.audit_prune = 'on'")
         cursor.execute(f"DELETE FROM {table} WHERE {column} < %s", [cutoff])
         removed = cursor.rowcount
+        if connection.vendor == "postgresql":
+            # Guard again at once: an enclosing transaction must not inherit the permission.
+            cursor.execute("SET LOCAL tepai.audit_prune = 'off'")
         # The prune itself stays on record.
         write_entry(
             actions.PRUNE,

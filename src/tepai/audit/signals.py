@@ -120,14 +120,27 @@ def _m2m_changed(
     key = _m2m_key(instance, sender, reverse)
     if key is None or type(instance) not in _tracked_set():
         return
-    current = sorted(getattr(instance, key).values_list("pk", flat=True))
     if phase == "pre":
+        # One query before the change; the state after follows from pk_set.
+        current = set(getattr(instance, key).values_list("pk", flat=True))
         instance.__dict__.setdefault(_M2M_BEFORE, {})[key] = current
         return
     previous = instance.__dict__.get(_M2M_BEFORE, {}).pop(key, None)
-    if previous is None or previous == current:
+    if previous is None:
         return
-    write_entry(actions.UPDATE, target=instance, before={key: previous}, after={key: current})
+    if operation == "add":
+        current = previous | set(pk_set or ())
+    elif operation == "remove":
+        current = previous - set(pk_set or ())
+    else:
+        current = set()
+    if previous != current:
+        write_entry(
+            actions.UPDATE,
+            target=instance,
+            before={key: sorted(previous)},
+            after={key: sorted(current)},
+        )
 
 
 _tracked_cache: set[type[models.Model]] = set()

@@ -8,13 +8,11 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from tepai.accounts.validators import character_classes
 from tepai.core.importing import ImportResult, read_table
 from tepai.core.importing.registry import IMPORTERS, get_importer
-
-DEMO_USERNAME = "admin"
 
 
 def demo_files() -> list[tuple[str, Path]]:
@@ -53,19 +51,16 @@ def demo_password(home: Path) -> str:
     if stored.exists() and stored.read_text(encoding="utf-8").strip():
         return stored.read_text(encoding="utf-8").strip()
     home.mkdir(parents=True, exist_ok=True)
-    password = secrets.token_urlsafe(9)
+    password = _generate_password()
     fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(password + "\n")
     return password
 
 
-def ensure_demo_admin(password: str) -> None:
-    """Create or reset the demo administrator account."""
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(username=DEMO_USERNAME)
-    user.is_staff = True
-    user.is_superuser = True
-    user.first_name = "演示管理员"
-    user.set_password(password)
-    user.save()
+def _generate_password() -> str:
+    """Return a random password that also passes the password policy (3+ character classes)."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        if len(character_classes(password)) >= 3:
+            return password

@@ -33,7 +33,8 @@ DROP FUNCTION IF EXISTS tepai_audit_append_only();
 def _on_postgresql(sql: str):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # No parameters: the % in RAISE is PL/pgSQL, not a placeholder.
+            schema_editor.execute(sql, params=None)
 
     return run
 

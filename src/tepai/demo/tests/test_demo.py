@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
+from tepai.accounts.models import Account
+from tepai.accounts.roles import Role
 from tepai.activities.models import Activity, ActivityKind
 from tepai.core.choices import IndustryCluster
 from tepai.demands.models import Demand, DemandList
-from tepai.demo.loader import load_demo
+from tepai.demo.accounts import ensure_demo_accounts
+from tepai.demo.loader import demo_password, load_demo
 from tepai.events.models import Event, EventKind
 from tepai.outcomes.models import CooperationIntent, Outcome
 from tepai.programs.models import Batch, InnovationCentre
@@ -118,13 +124,68 @@ def test_loading_twice_changes_nothing() -> None:
     assert _counts() == before
 
 
-def test_the_command_builds_the_demo_and_prints_the_login(
+def test_the_command_builds_the_demo_and_prints_the_logins(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TEPAI_DEMO_PASSWORD", "Demo-Passw0rd")
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
-    assert "演示账号：admin  密码：Demo-Passw0rd" in out
+    assert "演示账号（密码均为：Demo-Passw0rd）：" in out
+    for line in (
+        "admin         管理员",
+        "commissioner  特派员 · ",
+        "enterprise    企业用户 · 浙能阿克苏热电有限公司",
+        "auditor       审计员",
+    ):
+        assert line in out
     assert "第二批：21 人，10 家单位，平均年龄 42.1" in out
     admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.check_password("Demo-Passw0rd")
+    assert admin.is_superuser and admin.is_staff and admin.check_password("Demo-Passw0rd")
+
+
+def _roles() -> dict[str, tuple[str, bool, bool]]:
+    return {
+        account.user.username: (
+            account.role,
+            account.must_change_password,
+            account.user.check_password("Demo-Passw0rd"),
+        )
+        for account in Account.objects.select_related("user")
+    }
+
+
+def test_the_demo_accounts_have_material_and_survive_a_re_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEPAI_DEMO_PASSWORD", "Demo-Passw0rd")
+    load_demo()
+    accounts = {account.username: account for account in ensure_demo_accounts("Demo-Passw0rd")}
+    commissioner = Account.objects.get(user__username="commissioner").commissioner
+    assert commissioner == accounts["commissioner"].record
+    assert commissioner.projects.exists() and commissioner.work_items.exists()
+    enterprise = Account.objects.get(user__username="enterprise").enterprise
+    assert enterprise.demands.exists()
+    expected = {
+        "admin": (Role.ADMIN, False, True),
+        "commissioner": (Role.COMMISSIONER, False, True),
+        "enterprise": (Role.ENTERPRISE, False, True),
+        "auditor": (Role.AUDITOR, False, True),
+    }
+    assert _roles() == expected
+    Account.objects.filter(user__username="auditor").update(
+        must_change_password=True, failed_logins=3
+    )
+    users = get_user_model().objects.count()
+    ensure_demo_accounts("Demo-Passw0rd")
+    assert _roles() == expected
+    assert get_user_model().objects.count() == users
+    assert Account.objects.get(user__username="auditor").failed_logins == 0
+
+
+def test_a_generated_demo_password_is_kept_and_follows_the_policy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TEPAI_DEMO_PASSWORD", raising=False)
+    password = demo_password(tmp_path)
+    assert demo_password(tmp_path) == password
+    validate_password(password)

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tepai.audit import actions
+from tepai.audit import context as audit_context
+from tepai.audit.log import record
 from tepai.core.importing.exporting import ExportError, batch_registries, export
 from tepai.core.importing.registry import IMPORTERS
 
@@ -52,6 +55,19 @@ class Command(BaseCommand):
             )
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
+        # Who took which data out, and whether with full phone numbers and e-mails.
+        with audit_context.command(f"tepai export {options['registry']}"):
+            record(
+                actions.EXPORT,
+                detail={
+                    "registry": result.registry,
+                    "format": fmt,
+                    "rows": result.rows,
+                    "personal_data_unmasked": result.unmasked and result.has_personal_data,
+                    "batch": result.batch,
+                    "file": Path(output).name if output else "",
+                },
+            )
         if output:
             try:
                 Path(output).write_bytes(result.data)

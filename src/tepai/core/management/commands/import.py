@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tepai.audit import actions
+from tepai.audit import context as audit_context
+from tepai.audit.log import record
 from tepai.core.importing import ImportFailed, read_table
 from tepai.core.importing.registry import IMPORTERS, get_importer
 
@@ -26,7 +30,21 @@ class Command(BaseCommand):
         importer = importer_class(batch=options["batch"])
         try:
             table = read_table(options["file"])
-            result = importer.run(table, dry_run=options["dry_run"])
+            # Every record the import writes is logged as done by this command.
+            with audit_context.command(f"tepai import {options['registry']}"):
+                result = importer.run(table, dry_run=options["dry_run"])
+                if not result.dry_run:
+                    record(
+                        actions.IMPORT,
+                        detail={
+                            "registry": result.registry,
+                            "file": Path(options["file"]).name,
+                            "rows": result.rows,
+                            "created": result.created,
+                            "updated": result.updated,
+                            "batch": options["batch"] or "",
+                        },
+                    )
         except ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(str(error))

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tepai.audit import context as audit_context
 from tepai.core.importing import ImportFailed
-from tepai.demo.loader import DEMO_USERNAME, demo_password, ensure_demo_admin, load_demo
+from tepai.demo.accounts import ensure_demo_accounts
+from tepai.demo.loader import demo_password, load_demo
 from tepai.programs.models import Batch
 from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
@@ -26,14 +28,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("init", verbosity=options["verbosity"])
         self.stdout.write("正在载入演示数据……")
-        try:
-            load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
-        except ImportFailed as failure:
-            for error in failure.errors:
-                self.stderr.write(str(error))
-            raise CommandError("演示数据载入失败，已全部撤销") from failure
-        password = demo_password(settings.TEPAI_HOME)
-        ensure_demo_admin(password)
+        with audit_context.command("tepai demo"):
+            try:
+                load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+            except ImportFailed as failure:
+                for error in failure.errors:
+                    self.stderr.write(str(error))
+                raise CommandError("演示数据载入失败，已全部撤销") from failure
+            password = demo_password(settings.TEPAI_HOME)
+            accounts = ensure_demo_accounts(password)
         for batch in Batch.objects.all():
             stats = batch_report(batch)
             self.stdout.write(
@@ -41,8 +44,11 @@ class Command(BaseCommand):
                 f"{stats.average_age}，博士占比 {stats.doctorate_percent}%"
             )
             self.stdout.write(kpi_report(batch).narrative())
-        url = f"http://{options['host']}:{options['port']}/admin/"
-        self.stdout.write(f"\n演示账号：{DEMO_USERNAME}  密码：{password}")
+        url = f"http://{options['host']}:{options['port']}/login/"
+        self.stdout.write(f"\n演示账号（密码均为：{password}）：")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.username.ljust(width)}  {account.describe()}")
         if options["no_serve"]:
             self.stdout.write(f"已完成。启动服务：tepai serve，然后访问 {url}")
             return
