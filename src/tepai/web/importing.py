@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 
 from tepai.core.importing import ImportFailed, ImportResult, RowError, read_table
@@ -95,11 +96,21 @@ class ImportRun:
         return self.result is not None
 
 
+def _choice_label(importer: type[Importer], key: str, value: object) -> object:
+    """Return the label of a parsed choice code ("university" → "高校"), else the value."""
+    try:
+        field = importer.model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return value
+    labels = dict(getattr(field, "choices", None) or ())
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
 def _summary(importer: type[Importer], row: RowValues) -> str:
     """Return the first few filled columns of a row, e.g. "姓名：张三；工作单位：浙江大学"."""
     parts = []
     for column in importer.columns:
-        cell = format_cell(row.get(column.key))
+        cell = format_cell(_choice_label(importer, column.key, row.get(column.key)))
         if cell in (None, "") or column.key == "code":
             continue
         text = str(cell)

@@ -29,32 +29,61 @@ class NavEntry:
     # Pages of other apps, tried in order (the first name that resolves is used).
     url_names: tuple[str, ...] = ()
     roles: frozenset[Role] = frozenset(Role)
+    # Views (name prefixes, e.g. "engagements:review") whose pages belong to this entry.
+    views: tuple[str, ...] = ()
 
 
 NAV: tuple[NavEntry, ...] = (
     NavEntry("dashboard", _("总览"), url_names=("web:dashboard",)),
+    # The workspaces of tepai.engagements: a commissioner's proposals and work log, an
+    # enterprise's demands and projects.
+    NavEntry(
+        "workspace",
+        _("工作台"),
+        url_names=("engagements:me",),
+        roles=frozenset({Role.COMMISSIONER}),
+        views=("engagements:me", "engagements:log-activity"),
+    ),
+    NavEntry(
+        "workspace",
+        _("工作台"),
+        url_names=("engagements:company",),
+        roles=frozenset({Role.ENTERPRISE}),
+        views=("engagements:company", "engagements:rate"),
+    ),
     NavEntry("commissioners", _("特派员"), ("commissioners", "work-items")),
     NavEntry("institutions", _("单位"), ("institutions",)),
     NavEntry("programs", _("批次/团队/中心"), ("batches", "teams", "centres")),
     NavEntry("enterprises", _("企业"), ("enterprises",)),
-    NavEntry("demands", _("需求"), ("demands",)),
+    NavEntry(
+        "demands", _("需求"), ("demands",), views=("engagements:demand-matching", "engagements:pro")
+    ),
+    NavEntry(
+        "review",
+        _("需求审核"),
+        url_names=("engagements:review",),
+        roles=frozenset({Role.ADMIN}),
+        views=("engagements:review",),
+    ),
     NavEntry("outcomes", _("成果"), ("outcomes", "intents")),
     NavEntry("projects", _("项目"), ("projects",)),
     NavEntry("activities", _("服务活动"), ("activities",)),
     NavEntry("events", _("活动/路演"), ("events",)),
     NavEntry("cases", _("典型案例"), ("cases",)),
-    NavEntry("demand-lists", _("需求发布"), ("demand-lists",)),
+    NavEntry("demand-lists", _("需求发布"), ("demand-lists",), views=("engagements:list",)),
     NavEntry(
         "accounts",
         _("账号"),
         url_names=("user_list",),
         roles=frozenset({Role.ADMIN}),
+        views=("user_",),
     ),
     NavEntry(
         "audit",
         _("审计"),
         url_names=("audit_log",),
         roles=frozenset({Role.ADMIN, Role.AUDITOR}),
+        views=("audit_log",),
     ),
 )
 
@@ -83,8 +112,18 @@ def may_read(user: Any, slug: str) -> bool:
     return not visible(user, model._default_manager.all()).query.is_empty()
 
 
-def main_nav(user: Any, current: str = "") -> list[NavLink]:
-    """Return the menu for ``user``, with ``current`` (a NavEntry key) marked active."""
+def _is_current(entry: NavEntry, current: str, view_name: str) -> bool:
+    if current:
+        return entry.key == current
+    return bool(view_name) and any(view_name.startswith(prefix) for prefix in entry.views)
+
+
+def main_nav(user: Any, current: str = "", view_name: str = "") -> list[NavLink]:
+    """Return the menu for ``user``, the current entry marked active.
+
+    ``current`` is the entry key a web page names; pages of other apps are matched by their
+    ``view_name`` (e.g. "engagements:review-demand" belongs to 需求审核).
+    """
     role = role_of(user)
     if role is None:
         return []
@@ -98,7 +137,9 @@ def main_nav(user: Any, current: str = "") -> list[NavLink]:
         else:
             url = soft_reverse(*entry.url_names)
         if url:
-            links.append(NavLink(entry.key, entry.label, url, entry.key == current))
+            links.append(
+                NavLink(entry.key, entry.label, url, _is_current(entry, current, view_name))
+            )
     return links
 
 

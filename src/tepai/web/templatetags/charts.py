@@ -110,12 +110,14 @@ def column_chart(chart: Chart, width: int = 360, height: int = 150) -> SafeStrin
     top, bottom = 18, 22
     plot = height - top - bottom
     count = max(len(figures), 1)
-    slot = width / count
+    # A few periods get bars of a sensible width, centred, rather than the whole chart each.
+    slot = min(width / count, 56.0)
+    left = (width - slot * count) / 2
     peak = max((f.value for f in figures), default=0) or 1
     every = max(1, math.ceil(count / 8))
     parts = [f"<line {_attrs(x1=0, y1=top + plot, x2=width, y2=top + plot, class_='axis')}/>"]
     for index, figure in enumerate(figures):
-        x = index * slot
+        x = left + index * slot
         bar_height = figure.value / peak * plot
         bar_y = top + plot - bar_height
         body = _rect(

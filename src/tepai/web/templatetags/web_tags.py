@@ -21,8 +21,11 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     role = role_of(user) if user is not None else None
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    current = context.get("nav_current", "")
     return {
-        "links": main_nav(user, context.get("nav_current", "")) if user is not None else [],
+        "links": main_nav(user, current, view_name) if user is not None else [],
         "user": user,
         "role": role.label if role is not None else "",
         "logout_url": soft_reverse("logout"),
@@ -77,6 +80,6 @@ def items(value: list[Item]) -> SafeString:
 
 
 @register.simple_tag
-def soft_url(*names: str) -> str:
-    """Return the URL of the first of ``names`` that exists, or "" (pages of other apps)."""
-    return soft_reverse(*names) or ""
+def soft_url(name: str, *args: Any) -> str:
+    """Return the URL of view ``name`` (with ``args``) if it exists, else "" (other apps)."""
+    return soft_reverse(name, args=args) or ""

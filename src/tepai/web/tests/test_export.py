@@ -96,3 +96,13 @@ def test_formula_like_text_stays_text_and_round_trips(world: World) -> None:
 
 def test_an_export_is_refused_where_the_list_is(world: World) -> None:
     assert world.client("enterprise").get("/demand-lists/export.xlsx").status_code == 403
+
+
+def test_exports_reach_the_audit_log(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tepai.audit.models import AuditEntry
+
+    monkeypatch.undo()  # the real audit call, not the recording stand-in
+    world.client("auditor").get("/enterprises/export.xlsx")
+    entry = AuditEntry.objects.filter(action="export").latest("at")
+    assert entry.actor == world.users["auditor"]
+    assert entry.detail["registry"] == "enterprises" and entry.detail["rows"] == 2

@@ -61,7 +61,7 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(
     response = upload(client, "institutions", GOOD)
     run = response.context["run"]
     assert [(row.number, row.created) for row in run.rows] == [(2, True), (3, False)]
-    assert "单位名称：浙江工业大学" in run.rows[0].summary
+    assert run.rows[0].summary == "单位名称：浙江工业大学；单位类型：高校；所在省份：浙江"
     html = response.content.decode()
     assert "新增" in html and "更新" in html and "确认导入" in html
     assert not Institution.objects.filter(name="浙江工业大学").exists()

@@ -13,10 +13,9 @@ from tepai.web.tests.conftest import World
 pytestmark = pytest.mark.django_db
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "web"
-REGISTRY_ENTRIES = [
-    "总览", "特派员", "单位", "批次/团队/中心", "企业", "需求", "成果", "项目",
-    "服务活动", "活动/路演", "典型案例",
-]  # fmt: skip
+FIRST = ["总览"]
+PEOPLE = ["特派员", "单位", "批次/团队/中心", "企业", "需求"]
+RESULTS = ["成果", "项目", "服务活动", "活动/路演", "典型案例"]
 
 
 def menu(client: Client) -> list[str]:
@@ -28,21 +27,35 @@ def menu(client: Client) -> list[str]:
 
 
 def test_administrators_see_every_entry(world: World) -> None:
-    assert menu(world.client("admin")) == [*REGISTRY_ENTRIES, "需求发布", "账号", "审计"]
+    expected = [*FIRST, *PEOPLE, "需求审核", *RESULTS, "需求发布", "账号", "审计"]
+    assert menu(world.client("admin")) == expected
 
 
 def test_auditors_see_the_registries_and_the_audit_log_but_not_accounts(world: World) -> None:
-    assert menu(world.client("auditor")) == [*REGISTRY_ENTRIES, "需求发布", "审计"]
+    assert menu(world.client("auditor")) == [*FIRST, *PEOPLE, *RESULTS, "需求发布", "审计"]
 
 
 def test_commissioners_and_enterprises_see_what_they_may_read(world: World) -> None:
-    assert menu(world.client("commissioner")) == [*REGISTRY_ENTRIES, "需求发布"]
-    assert menu(world.client("enterprise")) == REGISTRY_ENTRIES
+    expected = [*FIRST, "工作台", *PEOPLE, *RESULTS, "需求发布"]
+    assert menu(world.client("commissioner")) == expected
+    assert menu(world.client("enterprise")) == [*FIRST, "工作台", *PEOPLE, *RESULTS]
 
 
 def test_the_current_entry_is_marked(world: World) -> None:
     html = world.client("admin").get("/teams/").content.decode()
     assert '<a href="/batches/" class="active" aria-current="page">批次/团队/中心</a>' in html
+
+
+def test_pages_of_other_apps_mark_their_entry(world: World) -> None:
+    html = world.client("admin").get("/audit/").content.decode()
+    assert '<a href="/audit/" class="active" aria-current="page">审计</a>' in html
+
+
+def test_demand_lists_lead_administrators_to_publishing(world: World) -> None:
+    html = world.client("admin").get(f"/demand-lists/{world.demand_list.pk}/").content.decode()
+    assert f'href="/publishing/{world.demand_list.pk}/"' in html
+    html = world.client("auditor").get(f"/demand-lists/{world.demand_list.pk}/").content.decode()
+    assert "/publishing/" not in html
 
 
 def test_the_language_switch_posts_with_a_csrf_token_and_switches(world: World) -> None:

@@ -135,7 +135,20 @@ class ListPage(RegistryView):
         query = list_query(registry, self.user, request.GET)
         paginator = Paginator(query.queryset, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-        rows = [(record, row_cells(registry, record, self.user)) for record in page.object_list]
+        headers = _headers(registry, query.sort, request.GET)
+        # Each cell carries its header: phones show every row as a labelled card.
+        rows = [
+            (
+                record,
+                [
+                    {"label": header["label"], "items": items}
+                    for header, items in zip(
+                        headers, row_cells(registry, record, self.user), strict=True
+                    )
+                ],
+            )
+            for record in page.object_list
+        ]
         quantity_total = None
         if registry.quantity_field:
             totals = query.queryset.aggregate(total=Sum(registry.quantity_field))
@@ -152,11 +165,11 @@ class ListPage(RegistryView):
             for value in values
         ]
         return self.render(
-            "web/registry/list.html",
+            [f"web/registry/{registry.slug}_list.html", "web/registry/list.html"],
             page=page,
             paginator=paginator,
             rows=rows,
-            headers=_headers(registry, query.sort, request.GET),
+            headers=headers,
             query=query,
             filters=_filter_controls(registry, self.user, request.GET),
             quantity_total=quantity_total,
