@@ -34,7 +34,7 @@ class ErrorDetail(Schema):
 class ErrorOut(Schema):
     """The body of every error answer."""
 
-    error: ErrorDetail
+    error: ErrorDetail = Field(description="错误")
 
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

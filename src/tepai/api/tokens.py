@@ -12,9 +12,15 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tepai.api.models import Token
+from tepai.audit.log import record
+
+# Audit actions (tokens are not a registry, so model signals do not follow them).
+TOKEN_CREATED = "token_create"
+TOKEN_REVOKED = "token_revoke"
 
 TOKEN_PREFIX = "tepai_"
 # Writing "last used" on every request would turn each read into a write; once a minute is
@@ -27,12 +33,15 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: Any, name: str = "") -> tuple[Token, str]:
+def issue_token(
+    user: Any, name: str = "", *, request: HttpRequest | None = None
+) -> tuple[Token, str]:
     """Create a token for ``user``; return the record and the token text (shown only once)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = Token.objects.create(
         user=user, name=name.strip(), prefix=raw[: len(TOKEN_PREFIX) + 6], digest=digest(raw)
     )
+    record(TOKEN_CREATED, request=request, target=token, detail=_detail(token))
     return token, raw
 
 
@@ -54,13 +63,18 @@ def user_for_token(raw: str) -> Any | None:
     return token.user
 
 
-def revoke_token(token: Token) -> bool:
+def revoke_token(token: Token, *, request: HttpRequest | None = None) -> bool:
     """Revoke ``token``; return False if it was already revoked."""
     if token.revoked_at is not None:
         return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    record(TOKEN_REVOKED, request=request, target=token, detail=_detail(token))
     return True
+
+
+def _detail(token: Token) -> dict[str, Any]:
+    return {"user": token.user.get_username(), "name": token.name, "prefix": token.prefix}
 
 
 def find_user(username: str) -> Any | None:

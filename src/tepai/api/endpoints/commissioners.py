@@ -56,6 +56,7 @@ class CommissionerOut(RecordOut):
     batches: list[Ref] = Field(description="批次")
     teams: list[Ref] = Field(description="所属团队")
     centres: list[Ref] = Field(description="所属创新中心")
+    max_load: int | None = Field(description="同时对接上限（为空表示不限）")
 
     @staticmethod
     def resolve_phone(obj: Commissioner, context: Any) -> str:

@@ -167,7 +167,7 @@ class RecommendedCommissioner(Schema):
 class RecommendationOut(Schema):
     rank: int = Field(description="名次，从 1 开始")
     score: float = Field(description="匹配度")
-    commissioner: RecommendedCommissioner
+    commissioner: RecommendedCommissioner = Field(description="推荐的特派员")
     explanation: str = Field(description="推荐理由（中文）")
     matched_terms: list[str] = Field(description="命中的关键词")
 
@@ -175,25 +175,15 @@ class RecommendationOut(Schema):
 class RecommendationsOut(Schema):
     """为一项需求推荐的特派员，按匹配度排序。"""
 
-    demand: Ref
-    results: list[RecommendationOut]
+    demand: Ref = Field(description="技术需求")
+    results: list[RecommendationOut] = Field(description="推荐结果，按匹配度从高到低")
 
 
 class RecommendationQuery(Schema):
     top: int = Field(10, ge=1, le=MAX_RECOMMENDATIONS, description="推荐人数（1–50）")
     batch: int | None = Field(None, description="只在该批次（ID）的特派员中推荐")
     centre: int | None = Field(None, description="只在该创新中心（ID）的特派员中推荐")
-
-
-def _engine() -> Any:
-    from tepai.matchmaking import service
-
-    try:
-        from tepai.matchmaking.live import shared_engine
-    except ImportError:
-        # Until the process-wide engine lands, index the commissioners for this request.
-        return service.build_engine()
-    return shared_engine()
+    include_full: bool = Field(False, description="包括已达同时对接上限的特派员")
 
 
 def _name_of(model: type[Model], pk: int | None, field: str) -> str | None:
@@ -212,7 +202,10 @@ def _name_of(model: type[Model], pk: int | None, field: str) -> str | None:
 def recommendations(
     request: HttpRequest, query: Query[RecommendationQuery], id: int = RecordId
 ) -> Any:
+    # Imported here: the matching engine (numpy, SciPy, the segmenter) loads on first use,
+    # not whenever the URL configuration is imported.
     from tepai.matchmaking import service
+    from tepai.matchmaking.live import shared_engine
 
     demand = DEMANDS.get(request.user, id)
     if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR, Role.ENTERPRISE):
@@ -221,7 +214,14 @@ def recommendations(
         raise Forbidden(_("无权查看推荐结果"))
     batch = _name_of(Batch, query.batch, "batch")
     centre = _name_of(InnovationCentre, query.centre, "centre")
-    found = service.recommend(_engine(), demand, query.top, batch=batch, centre=centre)
+    found = service.recommend(
+        shared_engine(),
+        demand,
+        query.top,
+        batch=batch,
+        centre=centre,
+        include_full=query.include_full,
+    )
     people = Commissioner.objects.select_related("institution").in_bulk(
         [int(item.expert_id) for item in found]
     )

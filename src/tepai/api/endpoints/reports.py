@@ -28,7 +28,7 @@ class KpiOut(Schema):
     """工作成效指标：由项目、合同和工作记录实时统计，附计入的记录和通报文字。"""
 
     batch: Ref | None = Field(description="统计的批次；为 null 时统计全部批次")
-    figures: list[KpiFigureOut]
+    figures: list[KpiFigureOut] = Field(description="各项指标")
     narrative: str = Field(description="通报文字")
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from tepai.api.tests.world import World, build_world
+from tepai.matchmaking import live
 
 
 @pytest.fixture
@@ -17,6 +18,9 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def hashing_encoder() -> Iterator[None]:
-    # The lexical encoder: no sentence-encoder model to load in tests.
+    # The lexical encoder: no sentence-encoder model to load in tests. The process-wide
+    # engine is dropped around the test so it is built with this encoder.
+    live.reset()
     with override_settings(TEPAI_MATCH_ENCODER="hashing"):
         yield
+    live.reset()

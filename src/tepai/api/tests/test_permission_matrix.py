@@ -18,6 +18,7 @@ from django.test import TestCase, override_settings
 
 from tepai.api.main import api
 from tepai.api.tests.world import ROLES, World, build_world
+from tepai.matchmaking import live
 from tepai.outcomes.models import Outcome
 
 A, C, E, U = "admin", "commissioner", "enterprise", "auditor"
@@ -255,6 +256,7 @@ class TestPermissionMatrix(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
+        live.reset()  # built again with the hashing encoder on first use
         cls.world = build_world()
 
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tepai.api.models import Token
 from tepai.api.tokens import find_user, issue_token, revoke_token
+from tepai.audit import context as audit_context
 
 
 class Command(BaseCommand):
@@ -26,12 +27,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        if action == "create":
-            self._create(options["username"], options["name"])
-        elif action == "list":
+        if action == "list":
             self._list(options["username"])
-        else:
-            self._revoke(options["token_id"])
+            return
+        # Issuing and revoking are recorded in the audit log as done by this command.
+        with audit_context.command(f"tepai token {action}"):
+            if action == "create":
+                self._create(options["username"], options["name"])
+            else:
+                self._revoke(options["token_id"])
 
     def _create(self, username: str, name: str) -> None:
         user = find_user(username)
