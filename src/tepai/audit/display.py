@@ -13,7 +13,9 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tepai.audit.masking import mask_text
 from tepai.audit.models import AuditEntry
@@ -48,14 +50,32 @@ def model_name(label: str) -> str:
     return str(model._meta.verbose_name) if model is not None else label
 
 
-def _field_label(model: type[models.Model] | None, name: str) -> str:
+def _field(model: type[models.Model] | None, name: str) -> Any:
     if model is None:
-        return name
+        return None
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
+        return None
+
+
+def _field_label(field: Any, name: str) -> str:
+    if field is None:
         return name
-    return str(getattr(field, "verbose_name", name))
+    if getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    related = getattr(field, "related_model", None)  # a reverse relation has no verbose name
+    return str(related._meta.verbose_name_plural) if related is not None else name
+
+
+def _field_value(field: Any, value: Any) -> str:
+    """Return ``value`` as display text, choice codes shown by their label ("草稿")."""
+    choices = getattr(field, "flatchoices", None) if field is not None else None
+    if choices and value is not None and not isinstance(value, list | dict):
+        labels = {str(code): label for code, label in choices}
+        if str(value) in labels:
+            return mask_text(str(labels[str(value)]))
+    return format_value(value)
 
 
 @dataclass(frozen=True)
@@ -74,18 +94,43 @@ def diff_rows(entry: AuditEntry) -> list[DiffRow]:
     after = entry.after if isinstance(entry.after, dict) else {}
     model = model_for(entry.model_label)
     names = list(before) + [name for name in after if name not in before]
-    return [
-        DiffRow(
-            field=_field_label(model, name),
-            before=format_value(before.get(name)) if name in before else "",
-            after=format_value(after.get(name)) if name in after else "",
-            changed=name in before and name in after and before[name] != after[name],
+    rows = []
+    for name in names:
+        field = _field(model, name)
+        rows.append(
+            DiffRow(
+                field=_field_label(field, name),
+                before=_field_value(field, before.get(name)) if name in before else "",
+                after=_field_value(field, after.get(name)) if name in after else "",
+                changed=name in before and name in after and before[name] != after[name],
+            )
         )
-        for name in names
-    ]
+    return rows
+
+
+# Labels of the detail keys that tepai's own events write.
+DETAIL_LABELS: dict[str, Promise] = {
+    "registry": gettext_lazy("数据类别"),
+    "file": gettext_lazy("文件"),
+    "format": gettext_lazy("格式"),
+    "rows": gettext_lazy("行数"),
+    "created": gettext_lazy("新增"),
+    "updated": gettext_lazy("更新"),
+    "batch": gettext_lazy("批次"),
+    "personal_data_unmasked": gettext_lazy("含完整联系方式"),
+    "note": gettext_lazy("说明"),
+    "username": gettext_lazy("用户名"),
+    "failed_logins": gettext_lazy("连续失败次数"),
+    "locked_until": gettext_lazy("锁定至"),
+    "older_than_days": gettext_lazy("清理多少天以前"),
+    "removed": gettext_lazy("清理条数"),
+}
 
 
 def detail_rows(entry: AuditEntry) -> list[tuple[str, str]]:
-    """Return (key, masked value) pairs of the entry's detail."""
+    """Return (label, masked value) pairs of the entry's detail."""
     detail = entry.detail if isinstance(entry.detail, dict) else {}
-    return [(str(key), format_value(value)) for key, value in detail.items()]
+    return [
+        (str(DETAIL_LABELS.get(str(key), key)), format_value(value))
+        for key, value in detail.items()
+    ]

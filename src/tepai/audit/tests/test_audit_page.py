@@ -14,6 +14,7 @@ from tepai.audit.log import record
 from tepai.audit.models import AuditEntry
 from tepai.audit.views import PAGE_SIZE
 from tepai.core.testing import make_enterprise
+from tepai.demands.models import Demand, DemandStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,12 @@ def test_it_searches_by_actor_action_model_object_dates_and_text(auditor: Client
 def test_a_bad_date_range_is_explained(auditor: Client) -> None:
     html = auditor.get("/audit/?date_from=2024-05-02&date_to=2024-05-01").content.decode()
     assert "截止日期不能早于起始日期。" in html
+
+
+def test_a_transition_shows_status_labels_and_its_note(auditor: Client) -> None:
+    demand = Demand.objects.create(enterprise=make_enterprise(), title="空冷岛清洗", problem="脏")
+    demand.transition_to(DemandStatus.PENDING_REVIEW, note="请尽快审核")
+    html = auditor.get("/audit/?action=transition").content.decode()
+    assert "状态变更" in html
+    assert "<td>草稿</td><td>待审核</td>" in html
+    assert "说明" in html and "请尽快审核" in html
