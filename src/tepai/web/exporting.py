@@ -32,12 +32,16 @@ _CHUNK_SIZE = 2000
 
 @dataclass
 class ListExport:
-    """An exported list: the file, how many records it holds, whether anything was masked."""
+    """An exported list: the file, how many records it holds, how contacts were written.
+
+    ``masked``: some phone or e-mail was masked; ``unmasked``: some was written in full.
+    """
 
     data: bytes
     rows: int
     filename: str
     masked: bool
+    unmasked: bool
 
 
 def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
@@ -53,18 +57,21 @@ def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
         .filter(pk__in=query.queryset.values("pk"))
         .order_by(*ordering)
     )
-    state = {"rows": 0, "masked": False}
+    state = {"rows": 0, "masked": False, "unmasked": False}
 
     def rows() -> Iterator[list[Cell]]:
         for record in queryset.iterator(chunk_size=_CHUNK_SIZE):
             # Translation off: choice labels are then the Chinese source the importer parses.
             with translation.override(None):
                 values = importer.export_row(record)
-            if masks and not can_view_personal_data(user, record):
+            if masks:
+                hide = not can_view_personal_data(user, record)
                 for key, mask in masks.items():
-                    if values.get(key):
+                    if not values.get(key):
+                        continue
+                    if hide:
                         values[key] = mask(str(values[key]))
-                        state["masked"] = True
+                    state["masked" if hide else "unmasked"] = True
             state["rows"] += 1
             yield [format_cell(values[column.key]) for column in columns]
 
@@ -76,4 +83,5 @@ def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
         rows=int(state["rows"]),
         filename=f"{importer_class.label}-{stamp}.xlsx",
         masked=bool(state["masked"]),
+        unmasked=bool(state["unmasked"]),
     )

@@ -32,12 +32,16 @@ def column(headers: list[str], rows: list[list[Any]], name: str) -> list[Any]:
     return [row[index] for row in rows]
 
 
-def test_it_exports_the_filtered_list_in_the_import_columns(world: World) -> None:
+def test_it_exports_the_filtered_list_in_the_import_columns(
+    world: World, audit_calls: list[tuple[str, dict[str, Any]]]
+) -> None:
     client = world.client("admin")
     headers, rows, _ = sheet(client, f"/commissioners/export.xlsx?batches={world.first_batch.pk}")
     assert headers == [c.header for c in get_importer("commissioners").columns]
     assert column(headers, rows, "姓名") == ["李四"]
     assert column(headers, rows, "手机号码") == ["13900005678"]
+    detail = audit_calls[-1][1]
+    assert detail["personal_data_unmasked"] is True and detail["note"] == "批次：第一批"
 
 
 def test_it_exports_in_the_lists_order(world: World) -> None:
@@ -61,7 +65,8 @@ def test_it_masks_contacts_for_users_who_may_not_see_them(
     action, detail = audit_calls[-1]
     assert action == "export"
     assert detail["registry"] == "commissioners"
-    assert detail["rows"] == 2 and detail["masked"] is True
+    assert detail["rows"] == 2 and detail["personal_data_unmasked"] is False
+    assert detail["note"] == "全部（当前用户可见范围）"
 
 
 def test_a_commissioner_exports_their_own_contacts_unmasked(world: World) -> None:

@@ -354,14 +354,18 @@ class ExportPage(RegistryView):
             raise PermissionDenied
         query = list_query(self.registry, self.user, request.GET)
         export = export_list(self.registry, self.user, query)
+        conditions = [f"{active.label}：{active.value}" for active in query.active]
+        if query.q:
+            conditions.append(_("搜索：%(q)s") % {"q": query.q})
         audit(
             "export",
             request,
             detail={
                 "registry": self.registry.importer,
+                "format": "xlsx",
                 "rows": export.rows,
-                "filters": request.GET.urlencode(),
-                "masked": export.masked,
+                "personal_data_unmasked": export.unmasked,
+                "note": "；".join(conditions) or _("全部（当前用户可见范围）"),
             },
         )
         response = HttpResponse(
