@@ -167,24 +167,28 @@ def kpi_periods(report: KpiReport, granularity: str) -> dict[str, dict[str, KpiS
 
     Projects fall in the period they were signed, work records in the period of their date,
     and an enterprise counts as benefited in each period with a service record naming it.
-    Three queries, whatever the number of records.
+    Three queries, whatever the number of records. They read the batch's records and pick the
+    counted ones here rather than send the ids back (a long IN list is slow and SQLite caps the
+    number of parameters of a statement).
     """
     figures = report.figures
-    project_ids = {pk for figure in figures.values() for pk in figure.records.get("projects", [])}
-    activity_ids = {
-        pk for figure in figures.values() for pk in figure.records.get("activities", [])
-    }
-    signed = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "signed_on"))
+    scope = {} if report.batch is None else {"batch": report.batch}
+    signed = dict(Project.objects.filter(**scope).values_list("pk", "signed_on"))
     activities = {
         pk: (date, quantity)
-        for pk, date, quantity in Activity.objects.filter(pk__in=activity_ids).values_list(
+        for pk, date, quantity in Activity.objects.filter(**scope).values_list(
             "pk", "date", "quantity"
         )
     }
-    service_ids = figures["enterprises_benefited"].records["activities"]
-    served = Activity.enterprises.through.objects.filter(activity_id__in=service_ids).values_list(
-        "activity_id", "enterprise_id"
-    )
+    service_ids = set(figures["enterprises_benefited"].records["activities"])
+    through = Activity.enterprises.through.objects
+    if report.batch is not None:
+        through = through.filter(activity__batch=report.batch)
+    served = [
+        (activity_id, enterprise_id)
+        for activity_id, enterprise_id in through.values_list("activity_id", "enterprise_id")
+        if activity_id in service_ids
+    ]
     result: dict[str, dict[str, KpiSlice]] = {}
     for metric, (slug, _key) in KPI_TARGETS.items():
         ids_by_period: dict[str, set[int]] = defaultdict(set)
@@ -224,7 +228,11 @@ def kpi_slice(report: KpiReport, metric: str, period: str | None = None) -> KpiS
 def apply_kpi(
     registry: Registry, queryset: QuerySet, token: str, period: str | None
 ) -> tuple[QuerySet, str]:
-    """Return ``queryset`` narrowed to the records KPI ``token`` counts, and its description."""
+    """Return ``queryset`` narrowed to the records KPI ``token`` counts, and its description.
+
+    The records are those kpi_report lists (one IN list of ids: the KPI definitions stay in
+    tepai.reports.kpi only).
+    """
     batch, metric = parse_kpi(token)
     slug = KPI_TARGETS[metric][0]
     if registry.slug != slug:
