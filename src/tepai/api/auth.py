@@ -54,6 +54,13 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        account = getattr(user, "account", None)
+        if account is not None and account.must_change_password:
+            # The pages hold such a user on the password form; the API must not be the way
+            # around it.
+            raise Forbidden(
+                _("请先在网页上修改初始密码，再使用接口"), code="password_change_required"
+            )
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise Forbidden(
                 _("CSRF 校验失败：请刷新页面后重试，或在 X-CSRFToken 请求头中提供令牌"),

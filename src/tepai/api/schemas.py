@@ -23,9 +23,9 @@ class Ref(Schema):
 class ErrorDetail(Schema):
     code: str = Field(
         description="错误代码（稳定的英文标识）：not_authenticated、invalid_token（401）；"
-        "permission_denied、csrf_failed（403）；not_found（404）；method_not_allowed（405）；"
-        "conflict、invalid_transition、invalid_state（409）；validation_error（422）；"
-        "server_error（500）"
+        "permission_denied、csrf_failed、password_change_required（403）；not_found（404）；"
+        "method_not_allowed（405）；conflict、invalid_transition、invalid_state（409）；"
+        "validation_error（422）；server_error（500）"
     )
     message: str = Field(description="中文说明")
     fields: dict[str, list[str]] = Field(description="各字段的问题（字段名 → 问题列表），无则为空")

@@ -51,26 +51,24 @@ class ActivityFilters(FilterSchema):
     )
 
 
-def _with_me(request: HttpRequest, data: Data, current: list[int]) -> Data:
-    """Keep the signed-in commissioner among an activity's commissioners."""
+def _with_me(request: HttpRequest, data: Data) -> Data:
+    """Keep the signed-in commissioner among the activity's commissioners."""
     if role_of(request.user) is not Role.COMMISSIONER:
         return data
     me = request.user.account.commissioner_id
-    chosen = list(data.get("commissioners") or current)
+    chosen = list(data.get("commissioners") or [])
     if me not in chosen:
-        # A commissioner records their own work; the record stays theirs to edit.
+        # A commissioner records their own work, and the record stays theirs to edit.
         chosen.append(me)
     return {**data, "commissioners": chosen}
 
 
 class ActivityRules(WriteRules):
     def prepare_create(self, request: HttpRequest, data: Data) -> Data:
-        return _with_me(request, data, [])
+        return _with_me(request, data)
 
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
-        if "commissioners" not in data:
-            return data
-        return _with_me(request, data, [])
+        return _with_me(request, data) if "commissioners" in data else data
 
 
 REGISTRIES = [

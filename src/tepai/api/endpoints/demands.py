@@ -17,6 +17,7 @@ from pydantic import Field
 from tepai.accounts.roles import Role, role_of
 from tepai.api.errors import Conflict, Forbidden, InvalidInput
 from tepai.api.inputs import InputSchema
+from tepai.api.ownership import for_own_enterprise, keep_enterprise, own_enterprise
 from tepai.api.registry import Data, RecordId, Registry, WriteRules
 from tepai.api.schemas import ERRORS, WRITE_ERRORS, RecordOut, Ref, label_of
 from tepai.commissioners.models import Commissioner
@@ -79,30 +80,14 @@ class DemandFilters(FilterSchema):
     )
 
 
-def _own_enterprise(request: HttpRequest) -> int | None:
-    account = getattr(request.user, "account", None)
-    return getattr(account, "enterprise_id", None)
-
-
 class DemandRules(WriteRules):
     def prepare_create(self, request: HttpRequest, data: Data) -> Data:
-        if role_of(request.user) is not Role.ENTERPRISE:
-            return data
-        mine = _own_enterprise(request)
-        if data.get("enterprise") not in (None, mine):
-            raise Forbidden(
-                _("企业用户只能为本企业提出需求"),
-                fields={"enterprise": [_("只能是本企业")]},
-            )
-        return {**data, "enterprise": mine}
+        return for_own_enterprise(request, data, _("企业用户只能为本企业提出需求"))
 
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
         if role_of(request.user) is not Role.ENTERPRISE:
             return data
-        if "enterprise" in data and data["enterprise"] != record.enterprise_id:
-            raise Forbidden(
-                _("企业用户不能把需求转给其他企业"), fields={"enterprise": [_("只能是本企业")]}
-            )
+        keep_enterprise(request, record, data, _("企业用户不能把需求转给其他企业"))
         if record.status not in ENTERPRISE_EDITABLE:
             raise Conflict(
                 _("需求已是“%(status)s”状态，企业不能再修改；如需调整请联系管理员")
@@ -142,7 +127,7 @@ def transition(request: HttpRequest, payload: TransitionIn, id: int = RecordId) 
     role = role_of(request.user)
     allowed = role is Role.ADMIN or (
         role is Role.ENTERPRISE
-        and demand.enterprise_id == _own_enterprise(request)
+        and demand.enterprise_id == own_enterprise(request.user)
         and payload.status in ENTERPRISE_TARGETS
     )
     if not allowed:

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Schema
 from pydantic import Field
 
-from tepai.accounts.roles import Role, role_of
-from tepai.api.errors import Forbidden
+from tepai.api.ownership import for_own_enterprise, keep_enterprise
 from tepai.api.registry import Data, Registry, WriteRules
 from tepai.api.schemas import RecordOut, Ref, label_of
 from tepai.core.choices import IndustryCluster
@@ -77,29 +76,12 @@ class IntentFilters(FilterSchema):
     )
 
 
-def _own_enterprise(request: HttpRequest) -> int | None:
-    return getattr(getattr(request.user, "account", None), "enterprise_id", None)
-
-
 class IntentRules(WriteRules):
     def prepare_create(self, request: HttpRequest, data: Data) -> Data:
-        if role_of(request.user) is not Role.ENTERPRISE:
-            return data
-        mine = _own_enterprise(request)
-        if data.get("enterprise") not in (None, mine):
-            raise Forbidden(
-                _("企业用户只能登记本企业的合作意向"), fields={"enterprise": [_("只能是本企业")]}
-            )
-        return {**data, "enterprise": mine}
+        return for_own_enterprise(request, data, _("企业用户只能登记本企业的合作意向"))
 
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
-        if (
-            role_of(request.user) is Role.ENTERPRISE
-            and data.get("enterprise", record.enterprise_id) != record.enterprise_id
-        ):
-            raise Forbidden(
-                _("企业用户不能把合作意向转给其他企业"), fields={"enterprise": [_("只能是本企业")]}
-            )
+        keep_enterprise(request, record, data, _("企业用户不能把合作意向转给其他企业"))
         return data
 
 

@@ -164,3 +164,12 @@ def test_revoking_takes_effect_immediately_even_if_used_a_moment_ago(world: Worl
     _bearer(raw).get("/api/me")
     Token.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     assert _bearer(raw).get("/api/me").status_code == 401
+
+
+def test_a_session_user_who_must_change_the_password_is_held_back(world: World) -> None:
+    account = world.users["enterprise"].account
+    account.must_change_password = True
+    account.save()
+    response = world.client("enterprise").get("/api/me")
+    assert response.status_code == 403
+    assert _error(response)["code"] == "password_change_required"
