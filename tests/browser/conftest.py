@@ -138,11 +138,9 @@ class PageErrors:
             self.errors.append(f"{response.status} {response.url}")
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """Return a fresh page (own cookies) at desktop size; its base URL is the live server."""
+def _page(browser: Any, live_server: Any, **options: Any) -> Iterator[Any]:
     context = browser.new_context(
-        base_url=live_server.url, viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -151,6 +149,20 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not errors.errors, "the browser reported problems:\n" + "\n".join(errors.errors)
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Return a fresh page (own cookies) at desktop size; its base URL is the live server."""
+    yield from _page(browser, live_server, viewport=DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Return a fresh page as a 375 px wide phone shows it (touch, the page's viewport tag)."""
+    yield from _page(
+        browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
 
 
 @pytest.fixture
@@ -188,8 +200,6 @@ def screenshot() -> Callable[[Any, str], Path]:
     return take
 
 
-def horizontal_overflow(page: Any) -> int:
-    """Return how many CSS pixels the page is wider than the window (0 = no side scrolling)."""
-    return int(
-        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    )
+def page_width(page: Any) -> int:
+    """Return the document's scroll width in CSS pixels (wider than the window: side scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
