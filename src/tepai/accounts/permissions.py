@@ -26,6 +26,10 @@ _OPEN_TO_ALL = {
 }
 
 
+# Demand states an enterprise may still edit or delete (草稿, 待审核).
+_ENTERPRISE_EDITABLE = ("draft", "pending")
+
+
 def _label(model: type[Model]) -> str:
     return model._meta.label_lower
 
@@ -120,7 +124,11 @@ def can_change(user: object, record: Model) -> bool:
         mine = _enterprise_id(user)
         if label == "enterprises.enterprise":
             return record.pk == mine
-        if label in ("demands.demand", "outcomes.cooperationintent"):
+        if label == "demands.demand":
+            # Once reviewed and published, a demand is the programme's record: changes go
+            # through the programme office (and the workflow), not the enterprise's edit form.
+            return record.enterprise_id == mine and record.status in _ENTERPRISE_EDITABLE
+        if label == "outcomes.cooperationintent":
             return record.enterprise_id == mine
         return False
     return False
