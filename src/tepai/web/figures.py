@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -105,28 +105,27 @@ def grouped_figures(
 ) -> list[Figure]:
     """Return one figure per group: the records of ``slug?base`` whose filter ``param`` is it.
 
-    One query for all groups: the (record, group) pairs of the base list are bucketed here,
-    which is what the list filtered by ``param=group`` shows (a record with several values
-    counts in each of its groups).
+    One query for all groups: the base list's distinct records per value of the filter's
+    lookup, which is what the list filtered by ``param=value`` shows (a record with several
+    values counts in each of its groups).
     """
     registry = REGISTRIES[slug]
     spec = registry.filter(param)
     if spec is None:
         raise ValueError(f"{slug} has no filter {param}")
     shown = records(user, slug, base)
-    pairs = (
-        registry.model._default_manager.filter(pk__in=shown.values("pk"))
-        .values_list("pk", spec.lookup)
-        .order_by()
-    )
-    buckets: dict[str, set[int]] = defaultdict(set)
-    for pk, value in pairs:
-        if value is not None:
-            buckets[str(value)].add(pk)
+    if shown.query.distinct:
+        # A scope such as "projects I work on" joins rows; group the distinct records instead.
+        shown = registry.model._default_manager.filter(pk__in=shown.values("pk"))
+    counts = {
+        str(row[spec.lookup]): row["records"]
+        for row in shown.order_by().values(spec.lookup).annotate(records=Count("pk", distinct=True))
+        if row[spec.lookup] is not None
+    }
     figures = []
     for value, label in groups:
         params = {**(base or {}), param: str(value)}
-        figures.append(Figure(label, len(buckets[str(value)]), list_url(slug, params)))
+        figures.append(Figure(label, counts.get(str(value), 0), list_url(slug, params)))
     return figures
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from tepai.commissioners.models import DatePrecision
+from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
+from tepai.web.dashboard import average_age
 from tepai.web.figures import Figure
 from tepai.web.tests.conftest import World
 
@@ -80,13 +84,18 @@ def test_it_splits_kpis_by_month_with_links_per_month(world: World) -> None:
 
 
 def test_it_profiles_the_batch(world: World) -> None:
+    world.colleague.birth_date = datetime.date(1990, 7, 1)
+    world.colleague.birth_date_precision = DatePrecision.MONTH
+    world.colleague.save()
     response = board(world.client("auditor"), batch=world.batch.pk)
     overview = {f.label: f for f in response.context["board"].overview}
     assert overview["特派员"].value == 2
     assert overview["高级职称"].value == 1
     assert overview["高级职称"].note == "占 50.0%"
     assert overview["博士"].value == 1
-    assert "平均年龄" in response.content.decode()
+    report = batch_report(world.batch)
+    assert average_age(world.batch) == report.average_age == 37.5
+    assert f"平均年龄 {report.average_age} 岁" in response.content.decode()
 
 
 def test_it_counts_the_demand_and_outcome_funnels(world: World) -> None:
