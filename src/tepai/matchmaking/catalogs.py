@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 
 from tepai.demands.models import Demand as DemandRecord
@@ -46,6 +47,7 @@ class LiveIndex:
         self._encoder_factory = encoder_factory
         self._lock = threading.Lock()
         self._engine: MatchingEngine | None = None
+        self._encoder_choice = ""
         self._seen: dict[int, datetime] = {}
 
     def recommend(
@@ -62,8 +64,11 @@ class LiveIndex:
             return self._refreshed()
 
     def _refreshed(self) -> MatchingEngine:
-        if self._engine is None:
+        choice = settings.TEPAI_MATCH_ENCODER
+        if self._engine is None or choice != self._encoder_choice:
             self._engine = MatchingEngine(encoder=self._encoder_factory(), wording=self._wording)
+            self._encoder_choice = choice
+            self._seen = {}
         current = dict(self._queryset().values_list("pk", "updated_at"))
         for pk in set(self._seen) - set(current):
             self._engine.remove(str(pk))

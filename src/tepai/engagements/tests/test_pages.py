@@ -14,6 +14,7 @@ from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
 from tepai.engagements.tests.conftest import World, make_demand
+from tepai.matchmaking.catalogs import OPEN_DEMANDS
 from tepai.projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,20 @@ def test_commissioner_answers_in_the_workspace(world: World) -> None:
     client.post(answer, {"accept": "1"})
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.COMMISSIONER_ACCEPTED
+
+
+def test_the_workspace_suggests_open_demands_that_fit_the_commissioner(world: World) -> None:
+    OPEN_DEMANDS.reset()
+    world.demand.status = DemandStatus.PUBLISHED
+    world.demand.save()
+    page = _client(world.commissioner_user).get(reverse("engagements:me")).content.decode()
+    suggested = page.split('id="suggested"', 1)[1].split("</section>", 1)[0]
+    assert reverse("web:demands-detail", args=[world.demand.pk]) in suggested
+    assert "推荐需求" in suggested  # the explanation
+    world.demand.status = DemandStatus.CLOSED
+    world.demand.save()
+    page = _client(world.commissioner_user).get(reverse("engagements:me")).content.decode()
+    assert "暂无与您方向相近的开放需求" in page
 
 
 def test_nobody_answers_someone_elses_proposal(world: World) -> None:

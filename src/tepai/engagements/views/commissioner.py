@@ -17,6 +17,7 @@ from tepai.engagements.forms import ActivityLogForm, AnswerForm
 from tepai.engagements.kpi import contribution
 from tepai.engagements.models import OPEN_STATUSES, Proposal
 from tepai.engagements.views.common import my_commissioner
+from tepai.matchmaking.service import recommend_demands
 from tepai.projects.models import Project
 
 
@@ -45,6 +46,7 @@ def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResp
             "activity_form": activity_form,
             "answer_form": AnswerForm(),
             "kpis": contribution(me),
+            "suggested": recommend_demands(None, me, 5),
         },
     )
 
