@@ -82,7 +82,6 @@ def _rows(users: Any) -> list[dict[str, Any]]:
                 "user": user,
                 "account": account,
                 "role": account.get_role_display() if account and account.role else "",
-                "superuser_only": account is None and user.is_superuser,
                 "linked": linked,
                 "locked_until": (
                     account.locked_until
