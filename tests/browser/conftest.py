@@ -62,6 +62,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+    # Browser tests last: once Playwright has started, its event loop stays visible in this
+    # thread (see ``browser``), so no other test should run after it if it can be helped.
+    # pytest-xdist hands items out in this order, so in each worker too.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if chromium_path() is None and not _in_ci():
         reason = (
             "Chromium is not installed (apt-get install chromium fonts-wqy-microhei, or set "
