@@ -41,6 +41,9 @@ class WriteRules:
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
         return data
 
+    def explain_refusal(self, request: HttpRequest, record: Model) -> None:
+        """Raise a more telling error than 403 when ``can_change`` refuses ``record``."""
+
 
 def limit_fields(data: Data, allowed: set[str], message: str) -> None:
     """Raise Forbidden naming each field of ``data`` outside ``allowed``."""
@@ -159,6 +162,7 @@ def _mount_writes(router: Router, registry: Registry, detail_out: type[Schema]) 
     ) -> Any:
         record = registry.get(request.user, id)
         if not can_change(request.user, record):
+            registry.rules.explain_refusal(request, record)
             raise Forbidden(_("无权修改此%(registry)s") % {"registry": registry.label})
         data = with_defaults(registry.model, payload.model_dump(exclude_unset=True))
         data = registry.rules.prepare_update(request, record, data)

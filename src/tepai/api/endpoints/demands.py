@@ -88,13 +88,21 @@ class DemandRules(WriteRules):
         if role_of(request.user) is not Role.ENTERPRISE:
             return data
         keep_enterprise(request, record, data, _("企业用户不能把需求转给其他企业"))
-        if record.status not in ENTERPRISE_EDITABLE:
+        self.explain_refusal(request, record)
+        return data
+
+    def explain_refusal(self, request: HttpRequest, record: Model) -> None:
+        # The enterprise's own demand past review: say so (409) instead of a bare 403.
+        if (
+            role_of(request.user) is Role.ENTERPRISE
+            and record.status not in ENTERPRISE_EDITABLE
+            and record.enterprise_id == own_enterprise(request.user)
+        ):
             raise Conflict(
                 _("需求已是“%(status)s”状态，企业不能再修改；如需调整请联系管理员")
                 % {"status": record.get_status_display()},
                 code="invalid_state",
             )
-        return data
 
 
 DEMANDS = Registry(
