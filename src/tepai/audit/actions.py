@@ -24,6 +24,8 @@ EXPORT = "export"
 PROPOSAL = "proposal"
 ASSIGNMENT = "assignment"
 PRUNE = "prune"
+TOKEN_CREATE = "token_create"
+TOKEN_REVOKE = "token_revoke"
 
 LABELS: dict[str, Promise] = {
     CREATE: _("新增"),
@@ -42,6 +44,8 @@ LABELS: dict[str, Promise] = {
     PROPOSAL: _("推荐对接"),
     ASSIGNMENT: _("分配"),
     PRUNE: _("清理审计日志"),
+    TOKEN_CREATE: _("签发接口令牌"),
+    TOKEN_REVOKE: _("撤销接口令牌"),
 }
 
 
