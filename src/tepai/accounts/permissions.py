@@ -8,6 +8,8 @@ their own records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Model, Q, QuerySet
 
 from tepai.accounts.roles import Role, role_of
@@ -77,32 +79,47 @@ def visible(user: object, queryset: QuerySet) -> QuerySet:
     return _visible_to_enterprise(label, queryset, _enterprise_id(user))
 
 
+def _among(queryset: QuerySet, **lookup: object) -> Q:
+    """Return "the record is one of those matching ``lookup``" as a primary-key subquery.
+
+    Used for many-to-many and reverse paths: filtering across the join itself repeats a record
+    once per matching related row, and the DISTINCT that would undo it makes every count and
+    page of a large list sort all its columns. ``pk IN (subquery)`` keeps each record once and
+    lets the database start from the related rows' index.
+    """
+    return Q(pk__in=queryset.model._default_manager.filter(**lookup).values("pk"))
+
+
+_PUBLISHED = ("published", "matching", "signed", "completed")
+
+
 def _visible_to_commissioner(label: str, queryset: QuerySet, me: int | None) -> QuerySet:
-    published = ("published", "matching", "signed", "completed")
-    rules: dict[str, Q] = {
-        "enterprises.enterprise": Q(),
-        "demands.demand": Q(status__in=published) | Q(projects__commissioners=me),
-        "demands.demandlist": Q(),
-        "projects.project": Q(commissioners=me),
-        "projects.milestone": Q(project__commissioners=me),
-        "activities.activity": Q(commissioners=me),
-        "outcomes.cooperationintent": Q(outcome__owners=me),
+    rules: dict[str, Callable[[], Q]] = {
+        "enterprises.enterprise": Q,
+        "demands.demand": lambda: (
+            Q(status__in=_PUBLISHED) | _among(queryset, projects__commissioners=me)
+        ),
+        "demands.demandlist": Q,
+        "projects.project": lambda: _among(queryset, commissioners=me),
+        "projects.milestone": lambda: _among(queryset, project__commissioners=me),
+        "activities.activity": lambda: _among(queryset, commissioners=me),
+        "outcomes.cooperationintent": lambda: _among(queryset, outcome__owners=me),
     }
     rule = rules.get(label)
-    return queryset.none() if rule is None else queryset.filter(rule).distinct()
+    return queryset.none() if rule is None else queryset.filter(rule())
 
 
 def _visible_to_enterprise(label: str, queryset: QuerySet, mine: int | None) -> QuerySet:
-    rules: dict[str, Q] = {
-        "enterprises.enterprise": Q(pk=mine),
-        "demands.demand": Q(enterprise=mine),
-        "projects.project": Q(enterprise=mine),
-        "projects.milestone": Q(project__enterprise=mine),
-        "activities.activity": Q(enterprises=mine),
-        "outcomes.cooperationintent": Q(enterprise=mine),
+    rules: dict[str, Callable[[], Q]] = {
+        "enterprises.enterprise": lambda: Q(pk=mine),
+        "demands.demand": lambda: Q(enterprise=mine),
+        "projects.project": lambda: Q(enterprise=mine),
+        "projects.milestone": lambda: Q(project__enterprise=mine),
+        "activities.activity": lambda: _among(queryset, enterprises=mine),
+        "outcomes.cooperationintent": lambda: Q(enterprise=mine),
     }
     rule = rules.get(label)
-    return queryset.none() if rule is None else queryset.filter(rule).distinct()
+    return queryset.none() if rule is None else queryset.filter(rule())
 
 
 def can_change(user: object, record: Model) -> bool:

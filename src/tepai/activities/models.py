@@ -55,6 +55,12 @@ class Activity(RegistryModel):
         verbose_name = _("工作记录")
         verbose_name_plural = _("工作记录")
         ordering = ["-date", "id"]
+        # The list's order, so a page of a large programme needs no sort; the KPIs select
+        # by kind within a batch (without this SQLite walks the date index instead).
+        indexes = [
+            models.Index(fields=["-date", "id"], name="activity_latest_first"),
+            models.Index(fields=["kind", "batch"], name="activity_kind_batch"),
+        ]
         constraints = [
             unique_code_constraint("activity"),
             models.CheckConstraint(

@@ -90,6 +90,13 @@ class Demand(RegistryModel):
         verbose_name = _("技术需求")
         verbose_name_plural = _("技术需求")
         ordering = ["-created_at", "id"]
+        # For large programmes (50,000 demands): the list's order, the status funnel and
+        # scopes (counted from the index alone), counts per industry cluster.
+        indexes = [
+            models.Index(fields=["-created_at", "id"], name="demand_newest_first"),
+            models.Index(fields=["status", "cluster"], name="demand_status_cluster"),
+            models.Index(fields=["cluster"], name="demand_cluster"),
+        ]
         constraints = [
             unique_code_constraint("demand"),
             models.UniqueConstraint(fields=["enterprise", "title"], name="demand_natural_key"),

@@ -99,6 +99,8 @@ class Project(RegistryModel):
         verbose_name = _("项目合同")
         verbose_name_plural = _("项目合同")
         ordering = ["-signed_on", "title"]
+        # The list's order (it adds the id), so a page of a large programme needs no sort.
+        indexes = [models.Index(fields=["-signed_on", "title", "id"], name="project_latest_first")]
         constraints = [
             unique_code_constraint("project"),
             models.UniqueConstraint(fields=["title", "signed_on"], name="project_natural_key"),

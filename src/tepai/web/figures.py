@@ -10,15 +10,16 @@ come from :func:`tepai.reports.kpi.kpi_report`, whose record ids the lists filte
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -72,9 +73,15 @@ class Figure:
     note: str = ""
 
 
+@functools.lru_cache(maxsize=256)
+def _list_path(slug: str, prefix: str, urlconf: Any) -> str:
+    return reverse(f"web:{slug}-list", urlconf)
+
+
 def list_url(slug: str, params: Params | None = None) -> str:
     """Return the URL of registry ``slug``'s list filtered by ``params``."""
-    url = reverse(f"web:{slug}-list")
+    # The dashboard links a few hundred figures; reverse() costs ~40 µs each.
+    url = _list_path(slug, get_script_prefix(), get_urlconf())
     return f"{url}?{urlencode(params, doseq=True)}" if params else url
 
 
@@ -105,28 +112,90 @@ def grouped_figures(
 ) -> list[Figure]:
     """Return one figure per group: the records of ``slug?base`` whose filter ``param`` is it.
 
-    One query for all groups: the base list's distinct records per value of the filter's
-    lookup, which is what the list filtered by ``param=value`` shows (a record with several
-    values counts in each of its groups).
+    One query for all groups: the base list's records per value of the filter's lookup, which
+    is what the list filtered by ``param=value`` shows (a record with several values counts in
+    each of its groups). Only the groups' values are joined and counted: across
+    many-to-many paths the records without any value would otherwise be grouped too.
     """
     registry = REGISTRIES[slug]
     spec = registry.filter(param)
     if spec is None:
         raise ValueError(f"{slug} has no filter {param}")
+    groups = list(groups)
     shown = records(user, slug, base)
     if shown.query.distinct:
         # A scope such as "projects I work on" joins rows; group the distinct records instead.
         shown = registry.model._default_manager.filter(pk__in=shown.values("pk"))
-    counts = {
-        str(row[spec.lookup]): row["records"]
-        for row in shown.order_by().values(spec.lookup).annotate(records=Count("pk", distinct=True))
-        if row[spec.lookup] is not None
-    }
+    several = not _single_valued(registry.model, spec.lookup)
+    rows = (
+        shown.filter(**{f"{spec.lookup}__in": [value for value, _label in groups]})
+        .order_by()
+        .values(spec.lookup)
+        .annotate(records=Count("pk", distinct=several))
+    )
+    counts = {str(row[spec.lookup]): row["records"] for row in rows}
     figures = []
     for value, label in groups:
         params = {**(base or {}), param: str(value)}
         figures.append(Figure(label, counts.get(str(value), 0), list_url(slug, params)))
     return figures
+
+
+def _single_valued(model: type[Model], path: str) -> bool:
+    """Return True if ``path`` follows only fields and foreign keys (one value per record)."""
+    current: Any = model
+    for part in path.split("__"):
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many or (field.is_relation and not field.concrete):
+            return False
+        if not field.is_relation:
+            return True
+        current = field.related_model
+    return True
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many records of the list ``slug?base`` have each combination of some filters' values.
+
+    One grouped query stands for any number of figures of that list narrowed by those filters:
+    a list filtered by ``param=a&param=b`` shows the records whose value is a or b, so its count
+    is the sum of the groups holding a or b. Hence only filters with one value per record.
+    """
+
+    slug: str
+    base: Params
+    params: tuple[str, ...]
+    counts: dict[tuple[str | None, ...], int]
+
+    def figure(self, label: str, **wanted: str | Sequence[str]) -> Figure:
+        """Return the figure of the list ``slug?base`` further filtered by ``wanted``."""
+        chosen = {
+            self.params.index(param): {values} if isinstance(values, str) else set(values)
+            for param, values in wanted.items()
+        }
+        value = sum(
+            count
+            for key, count in self.counts.items()
+            if all(key[index] in values for index, values in chosen.items())
+        )
+        params = {**self.base, **{param: values for param, values in wanted.items()}}
+        return Figure(label, value, list_url(self.slug, params))
+
+
+def tally(user: Any, slug: str, params: Sequence[str], base: Params | None = None) -> Tally:
+    """Count the records ``user``'s list ``slug?base`` shows per values of filters ``params``."""
+    registry = REGISTRIES[slug]
+    lookups = []
+    for param in params:
+        spec = registry.filter(param)
+        if spec is None or not _single_valued(registry.model, spec.lookup):
+            raise ValueError(f"{slug} has no single-valued filter {param}")
+        lookups.append(spec.lookup)
+    rows = records(user, slug, base).order_by().values_list(*lookups).annotate(n=Count("pk"))
+    # Count("pk") as the list's own count does (list_query never repeats a record).
+    counts = {tuple(None if v is None else str(v) for v in row[:-1]): row[-1] for row in rows}
+    return Tally(slug, dict(base or {}), tuple(params), counts)
 
 
 # ----- KPIs ----------------------------------------------------------------------------------
@@ -168,19 +237,31 @@ def kpi_periods(report: KpiReport, granularity: str) -> dict[str, dict[str, KpiS
     and an enterprise counts as benefited in each period with a service record naming it.
     Three queries, whatever the number of records. They read the batch's records and pick the
     counted ones here rather than send the ids back (a long IN list is slow and SQLite caps the
-    number of parameters of a statement).
+    number of parameters of a statement); unordered, since only the grouping here matters.
     """
     figures = report.figures
     scope = {} if report.batch is None else {"batch": report.batch}
-    signed = dict(Project.objects.filter(**scope).values_list("pk", "signed_on"))
+    # A programme has tens of thousands of records but only some hundred distinct dates.
+    periods: dict[datetime.date, str] = {}
+
+    def period(date: datetime.date) -> str:
+        found = periods.get(date)
+        if found is None:
+            found = periods[date] = period_of(date, granularity)
+        return found
+
+    signed = {
+        pk: period(date)
+        for pk, date in Project.objects.filter(**scope).order_by().values_list("pk", "signed_on")
+    }
     activities = {
-        pk: (date, quantity)
-        for pk, date, quantity in Activity.objects.filter(**scope).values_list(
-            "pk", "date", "quantity"
-        )
+        pk: (period(date), quantity)
+        for pk, date, quantity in Activity.objects.filter(**scope)
+        .order_by()
+        .values_list("pk", "date", "quantity")
     }
     service_ids = set(figures["enterprises_benefited"].records["activities"])
-    through = Activity.enterprises.through.objects
+    through = Activity.enterprises.through.objects.order_by()
     if report.batch is not None:
         through = through.filter(activity__batch=report.batch)
     served = [
@@ -190,26 +271,26 @@ def kpi_periods(report: KpiReport, granularity: str) -> dict[str, dict[str, KpiS
     ]
     result: dict[str, dict[str, KpiSlice]] = {}
     for metric, (slug, _key) in KPI_TARGETS.items():
-        ids_by_period: dict[str, set[int]] = defaultdict(set)
+        ids_by_period: dict[str, list[int]] = defaultdict(list)
         value_by_period: dict[str, int] = defaultdict(int)
         if slug == "projects":
             for pk in figures[metric].records["projects"]:
-                period = period_of(signed[pk], granularity)
-                ids_by_period[period].add(pk)
-                value_by_period[period] += 1
+                ids_by_period[signed[pk]].append(pk)
+            value_by_period = {key: len(ids) for key, ids in ids_by_period.items()}
         elif slug == "activities":
             for pk in figures[metric].records["activities"]:
-                date, quantity = activities[pk]
-                period = period_of(date, granularity)
-                ids_by_period[period].add(pk)
-                value_by_period[period] += quantity
+                when, quantity = activities[pk]
+                ids_by_period[when].append(pk)
+                value_by_period[when] += quantity
         else:
+            enterprises: dict[str, set[int]] = defaultdict(set)
             for activity_id, enterprise_id in served:
-                ids_by_period[period_of(activities[activity_id][0], granularity)].add(enterprise_id)
-            value_by_period = {period: len(ids) for period, ids in ids_by_period.items()}
+                enterprises[activities[activity_id][0]].add(enterprise_id)
+            ids_by_period = {key: list(ids) for key, ids in enterprises.items()}
+            value_by_period = {key: len(ids) for key, ids in enterprises.items()}
         result[metric] = {
-            period: KpiSlice(sorted(ids_by_period[period]), value_by_period[period])
-            for period in sorted(ids_by_period)
+            key: KpiSlice(sorted(ids_by_period[key]), value_by_period[key])
+            for key in sorted(ids_by_period)
         }
     return result
 

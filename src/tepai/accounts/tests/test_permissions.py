@@ -89,3 +89,31 @@ def test_anonymous_users_see_nothing() -> None:
     assert not visible(anonymous, Demand.objects.all()).exists()
     assert not visible(anonymous, Commissioner.objects.all()).exists()
     assert not can_create(anonymous, Demand)
+
+
+def test_scopes_through_shared_records_list_each_record_once() -> None:
+    # Scopes across many-to-many links are subqueries: a record shared with colleagues (or
+    # linked twice) must appear, and be counted, once.
+    commissioner = make_user(Role.COMMISSIONER)
+    me = commissioner.account.commissioner
+    colleague = make_commissioner()
+    firm = make_enterprise()
+    enterprise = make_user(Role.ENTERPRISE)
+    mine = enterprise.account.enterprise
+    draft = _demand(firm, DemandStatus.DRAFT, "我签约的草稿需求")
+    published = _demand(firm, DemandStatus.PUBLISHED, "已发布需求")
+    first = make_project(commissioners=[me, colleague], demand=draft, enterprise=mine)
+    second = make_project(commissioners=[me], demand=published)
+    again = make_project(commissioners=[me], demand=draft)  # the draft's second contract
+    joint = make_activity(commissioners=[me, colleague], enterprises=[mine, firm])
+    make_activity(commissioners=[colleague], enterprises=[firm])
+
+    demands = visible(commissioner, Demand.objects.all())
+    assert sorted(d.pk for d in demands) == sorted([draft.pk, published.pk])
+    assert demands.count() == 2
+    projects = visible(commissioner, Project.objects.all())
+    assert sorted(p.pk for p in projects) == sorted([first.pk, second.pk, again.pk])
+    assert projects.count() == 3
+    assert list(visible(commissioner, Activity.objects.all())) == [joint]
+    assert list(visible(enterprise, Activity.objects.all())) == [joint]
+    assert list(visible(enterprise, Project.objects.all())) == [first]

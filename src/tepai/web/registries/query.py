@@ -81,36 +81,37 @@ def _apply_filter(
         names = visible(user, spec.model._default_manager.filter(pk__in=ids))
         shown = "、".join(str(obj) for obj in names) or "、".join(values)
         matched = ids
-    condition = Q(**{f"{spec.lookup}__in": matched})
-    return _narrow(model, queryset, condition, [spec.lookup]), shown
+    return queryset.filter(matching(model, f"{spec.lookup}__in", matched)), shown
 
 
-def multi_valued(model: type[Model], path: str) -> bool:
-    """Return True if ``path`` crosses a many-to-many or reverse relation (rows can repeat)."""
-    current = model
-    for part in path.split("__"):
-        try:
-            field = current._meta.get_field(part)
-        except FieldDoesNotExist:
-            return False  # a lookup such as "isnull" or "icontains" ends the path
-        if field.many_to_many or field.one_to_many:
-            return True
-        if field.related_model is None:
-            return False
-        current = field.related_model
-    return False
+def _field(model: type[Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None  # a lookup ("icontains", "in"), not a field
 
 
-def _narrow(model: type[Model], queryset: QuerySet, condition: Q, paths: list[str]) -> QuerySet:
-    """Return ``queryset`` filtered by ``condition``, each record at most once.
+def matching(model: type[Model], path: str, value: object) -> Q:
+    """Return the condition ``path=value`` on ``model`` without joining other tables.
 
-    Across many-to-many paths a subquery on the primary key keeps a record with several
-    matching related rows from appearing several times; plain and foreign-key paths filter
-    directly, which the database plans much better.
+    Only for lookups a missing related record cannot satisfy (``icontains``, ``in``, …; not
+    ``isnull``). A foreign-key step becomes ``fk IN (SELECT pk FROM related WHERE …)`` and a
+    many-to-many or reverse step ``pk IN (SELECT …)``, so each record comes once and the list
+    can still walk its ordering index. A join would let SQLite start from the related table
+    and fetch the big table's rows by index one at a time, far slower on a large list
+    (``enterprise__name`` in the demand search: ~200 ms against ~40 ms).
     """
-    if any(multi_valued(model, path) for path in paths):
-        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
-    return queryset.filter(condition)
+    head, _sep, rest = path.partition("__")
+    field = _field(model, head)
+    if field is None or not field.is_relation or not rest:
+        return Q(**{path: value})
+    if field.many_to_many or field.one_to_many or not field.concrete:
+        subquery = model._base_manager.filter(**{path: value}).values("pk")
+        return Q(pk__in=subquery)
+    related = field.related_model
+    if _field(related, rest.split("__")[0]) is None:
+        return Q(**{path: value})  # a lookup on the key itself: "batch__in"
+    return Q(**{f"{head}__in": related._base_manager.filter(matching(related, rest, value))})
 
 
 def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
@@ -134,8 +135,8 @@ def _search(registry: Registry, queryset: QuerySet, text: str) -> QuerySet:
     for word in text.split():
         condition = Q()
         for path in registry.search:
-            condition |= Q(**{f"{path}__icontains": word})
-        queryset = _narrow(registry.model, queryset, condition, list(registry.search))
+            condition |= matching(registry.model, f"{path}__icontains", word)
+        queryset = queryset.filter(condition)
     return queryset
 
 
