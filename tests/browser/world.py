@@ -48,6 +48,7 @@ def build_world() -> World:
     )
     fruit = make_commissioner(
         batch=batch,
+        institution=make_institution("新疆农业大学", province="新疆"),
         name="李四",
         research_fields=["果品保鲜", "冷链物流"],
         bio="研究红枣、苹果等果品的采后保鲜与冷链物流。",
