@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tepai.accounts.permissions import can_view_personal_data
+from tepai.accounts.permissions import can_view_personal_data, visible
 from tepai.core.admin_helpers import mask_email
 from tepai.core.importing.exporting import format_decimal, mask_phone_cell
 from tepai.web.registries.base import Registry
@@ -38,6 +38,16 @@ def detail_url(record: Model) -> str | None:
     if registry is None or record.pk is None:
         return None
     return reverse(f"web:{registry.slug}-detail", args=[record.pk])
+
+
+def _link(user: Any, record: Model) -> str | None:
+    """Return ``record``'s page if ``user``'s role may read its registry at all (no query).
+
+    Without this a related demand list or project would be a link that answers 403/404.
+    """
+    if visible(user, type(record)._default_manager.all()).query.is_empty():
+        return None
+    return detail_url(record)
 
 
 def mask(field_name: str, value: str) -> str:
@@ -69,10 +79,10 @@ def cell(record: Model, name: str, user: Any, registry: Registry | None = None) 
     field = record._meta.get_field(name)
     if field.many_to_many or field.one_to_many:
         related = getattr(record, name).all()
-        return [Item(str(obj), detail_url(obj)) for obj in related]
+        return [Item(str(obj), _link(user, obj)) for obj in related]
     if field.many_to_one or field.one_to_one:
         obj = getattr(record, name)
-        return [] if obj is None else [Item(str(obj), detail_url(obj))]
+        return [] if obj is None else [Item(str(obj), _link(user, obj))]
     value = getattr(record, name)
     if getattr(field, "choices", None) and value not in (None, ""):
         text = str(getattr(record, f"get_{name}_display")())

@@ -11,7 +11,7 @@ from django.db.models import Model
 from tepai.accounts.permissions import can_change, can_create, visible
 from tepai.activities.models import Activity, ActivityKind
 from tepai.commissioners.models import WorkItem
-from tepai.demands.models import Demand
+from tepai.demands.models import Demand, DemandList
 from tepai.enterprises.models import Enterprise
 from tepai.events.models import Event
 from tepai.institutions.models import Institution
@@ -260,3 +260,18 @@ def test_a_demand_links_to_its_matching_page_when_engagements_provides_one(
     )
     response = world.client("admin").get(f"/demands/{demand.pk}/")
     assert f'href="/matching/{demand.pk}/"' in response.content.decode()
+    # Commissioners may read a published demand but not use the matching page (403 there).
+    response = world.client("commissioner").get(f"/demands/{demand.pk}/")
+    assert response.status_code == 200
+    assert "/matching/" not in response.content.decode()
+
+
+def test_related_records_link_only_to_registries_the_role_may_read(world: World) -> None:
+    demand = world.demands["published"]
+    demand_list = DemandList.objects.create(name="测试发布批次")
+    demand_list.demands.add(demand)
+    admin_page = world.client("admin").get(f"/demands/{demand.pk}/").content.decode()
+    assert f'href="/demand-lists/{demand_list.pk}/"' in admin_page
+    page = world.client("enterprise").get(f"/demands/{demand.pk}/").content.decode()
+    assert "测试发布批次" in page  # named, but not a link to a page that would answer 403
+    assert f'href="/demand-lists/{demand_list.pk}/"' not in page

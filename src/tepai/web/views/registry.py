@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tepai.accounts.permissions import can_change, can_create, visible
-from tepai.accounts.roles import Role
+from tepai.accounts.roles import Role, role_of
 from tepai.web.figures import list_url, records
 from tepai.web.forms import form_class
 from tepai.web.nav import may_read, nav_key, soft_reverse, tabs
@@ -257,9 +257,10 @@ class DetailPage(RegistryView):
             can_edit=editable,
             can_delete=editable,
             # The matching and proposal pages of a demand belong to tepai.engagements.
+            # Only the programme office (and auditors, read-only) use the matching page.
             matching_url=(
                 soft_reverse("engagements:demand-matching", args=(record.pk,))
-                if registry.slug == "demands"
+                if registry.slug == "demands" and role_of(self.user) in (Role.ADMIN, Role.AUDITOR)
                 else None
             ),
         )
