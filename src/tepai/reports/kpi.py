@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from tepai.activities.models import Activity, ActivityKind
 from tepai.enterprises.models import Enterprise
@@ -28,31 +29,71 @@ class KpiDefinition:
     definition: str
     style: Style = "余"
 
+    # label/unit stay Chinese: the official narrative is Chinese in every interface language.
+    # Pages show these, translated into the active language.
+    @property
+    def display_label(self) -> str:
+        return gettext(self.label)
+
+    @property
+    def display_unit(self) -> str:
+        return gettext(self.unit)
+
+    @property
+    def display_definition(self) -> str:
+        return gettext(self.definition)
+
 
 KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
         "provincial_projects_led",
-        "主持省部级以上项目",
-        "项",
-        "类型为科研项目、级别为国家级或省部级、由特派员主持的项目数",
+        gettext_noop("主持省部级以上项目"),
+        gettext_noop("项"),
+        gettext_noop("类型为科研项目、级别为国家级或省部级、由特派员主持的项目数"),
     ),
     KpiDefinition(
-        "service_contracts", "签订技术服务合同", "份", "技术服务、技术开发、技术转让合同的份数"
-    ),
-    KpiDefinition("varieties_introduced", "引进新品种", "个", "“品种引进”工作记录的数量之和"),
-    KpiDefinition(
-        "local_staff_trained", "培训帮带本地人才", "人", "“培训帮带”工作记录的数量（人数）之和"
-    ),
-    KpiDefinition(
-        "visit_person_times", "入疆服务", "人次", "“入疆服务”工作记录的数量（人次）之和", style="超"
+        "service_contracts",
+        gettext_noop("签订技术服务合同"),
+        gettext_noop("份"),
+        gettext_noop("技术服务、技术开发、技术转让合同的份数"),
     ),
     KpiDefinition(
-        "enterprises_benefited", "惠及企业", "家", "“企业服务”工作记录中列出的不同企业数"
+        "varieties_introduced",
+        gettext_noop("引进新品种"),
+        gettext_noop("个"),
+        gettext_noop("“品种引进”工作记录的数量之和"),
     ),
     KpiDefinition(
-        "investment_delegations", "引进招商考察团", "批次", "“招商考察”工作记录的数量（批次）之和"
+        "local_staff_trained",
+        gettext_noop("培训帮带本地人才"),
+        gettext_noop("人"),
+        gettext_noop("“培训帮带”工作记录的数量（人数）之和"),
     ),
-    KpiDefinition("projects_landed", "推动项目落地", "个", "“项目落地”工作记录的数量之和"),
+    KpiDefinition(
+        "visit_person_times",
+        gettext_noop("入疆服务"),
+        gettext_noop("人次"),
+        gettext_noop("“入疆服务”工作记录的数量（人次）之和"),
+        style="超",
+    ),
+    KpiDefinition(
+        "enterprises_benefited",
+        gettext_noop("惠及企业"),
+        gettext_noop("家"),
+        gettext_noop("“企业服务”工作记录中列出的不同企业数"),
+    ),
+    KpiDefinition(
+        "investment_delegations",
+        gettext_noop("引进招商考察团"),
+        gettext_noop("批次"),
+        gettext_noop("“招商考察”工作记录的数量（批次）之和"),
+    ),
+    KpiDefinition(
+        "projects_landed",
+        gettext_noop("推动项目落地"),
+        gettext_noop("个"),
+        gettext_noop("“项目落地”工作记录的数量之和"),
+    ),
 )
 
 

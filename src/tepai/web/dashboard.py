@@ -187,12 +187,12 @@ def _kpi_section(dashboard: Dashboard, batch: Batch | None, granularity: str, li
         slug = KPI_TARGETS[key][0]
         dashboard.kpis.append(
             Figure(
-                figure.definition.label,
+                figure.definition.display_label,
                 figure.value,
                 list_url(slug, {"kpi": kpi_token(batch, key)}) if links else None,
                 measure="quantity" if key in SUMMED_KPIS else "count",
-                unit=figure.definition.unit,
-                note=figure.definition.definition,
+                unit=figure.definition.display_unit,
+                note=figure.definition.display_definition,
             )
         )
     by_period = kpi_periods(report, granularity)
@@ -217,10 +217,10 @@ def _kpi_section(dashboard: Dashboard, batch: Batch | None, granularity: str, li
             )
         dashboard.kpi_charts.append(
             Chart(
-                f"{figure.definition.label}（{figure.definition.unit}）",
+                f"{figure.definition.display_label}（{figure.definition.display_unit}）",
                 "",
                 periods,
-                [Series(figure.definition.label, bars)],
+                [Series(figure.definition.display_label, bars)],
             )
         )
 

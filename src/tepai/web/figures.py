@@ -324,4 +324,4 @@ def apply_kpi(
     found = kpi_slice(report, metric, period)
     definition = next(d for d in KPI_DEFINITIONS if d.key == metric)
     scope = batch.name if batch else _("全部批次")
-    return queryset.filter(pk__in=found.ids), f"{scope} · {definition.label}"
+    return queryset.filter(pk__in=found.ids), f"{scope} · {definition.display_label}"

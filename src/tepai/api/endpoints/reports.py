@@ -50,8 +50,8 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> Any:
     figures = [
         {
             "key": key,
-            "label": figure.definition.label,
-            "unit": figure.definition.unit,
+            "label": figure.definition.display_label,
+            "unit": figure.definition.display_unit,
             "value": figure.value,
             "phrase": figure.phrase,
             "definition": figure.definition.definition,
