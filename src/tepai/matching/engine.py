@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tepai.matching.dense import single_threaded_blas
-from tepai.matching.explain import EXPERT_WORDING, Wording, build_explanation
+from tepai.matching.explain import EXPERT_WORDING, Wording, build_explanation, telling
 from tepai.matching.records import Demand, Evidence, Expert, Recommendation
 from tepai.matching.sparse import BM25Index
 from tepai.matching.text import Analyzer, default_analyzer
@@ -489,7 +489,9 @@ class MatchingEngine:
         evidence = []
         for key in ranked:
             part = self.parts[key]
-            terms = tuple(term for term, _ in self.sparse.explain(query.terms, key)[:6])
+            # One-character and generic words count in the score but tell a reader nothing.
+            matched = self.sparse.explain(query.terms, key)
+            terms = tuple(term for term, _ in matched if telling(term))[:6]
             value = sparse_scores.get(key, 0.0) / top_sparse + dense_part.get(key, 0.0)
             if value <= 0 and not terms:
                 continue

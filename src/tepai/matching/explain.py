@@ -28,7 +28,8 @@ OUTCOME_WORDING = Wording(lead="推荐成果", item="应用案例", profile="成
 DEMAND_WORDING = Wording(lead="推荐需求", query="专家简介", item="关联材料", profile="需求描述")
 
 
-def _telling(term: str) -> bool:
+def telling(term: str) -> bool:
+    """Return True if ``term`` is worth showing a reader as a reason for a match."""
     return len(term) >= 2 and term not in _GENERIC_TERMS
 
 
@@ -55,7 +56,7 @@ def build_explanation(
     terms: list[str] = []
     for item in evidence:
         for term in item.terms:
-            if term not in terms and _telling(term):
+            if term not in terms and telling(term):
                 terms.append(term)
     terms = terms[:_MAX_TERMS]
     sentences: list[str] = []

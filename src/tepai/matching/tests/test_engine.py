@@ -149,3 +149,13 @@ def test_progress_is_reported_while_indexing() -> None:
         [AIR_COOLING, DYEING, APPLES], progress=lambda d, t: seen.append((d, t))
     )
     assert seen[-1] == (3, 3)
+
+
+def test_evidence_shows_only_telling_terms(engine: MatchingEngine) -> None:
+    demand = Demand(
+        id="d2", title="印染废水回用", text="印染废水色度高，回用达不到标准，染色工艺要改。"
+    )
+    for recommendation in engine.recommend(demand, 3):
+        assert recommendation.explanation is not None
+        for evidence in recommendation.explanation.evidence:
+            assert all(len(term) >= 2 and term not in {"技术", "研究"} for term in evidence.terms)
