@@ -90,12 +90,12 @@ class Demand(RegistryModel):
         verbose_name = _("技术需求")
         verbose_name_plural = _("技术需求")
         ordering = ["-created_at", "id"]
-        # For large programmes (50,000 demands): the list's order, the status funnel and
-        # scopes (counted from the index alone), counts per industry cluster.
+        # For large programmes (50,000 demands): the list's order; the status funnel, counts
+        # per industry cluster and the commissioners' scope (published) from an index alone.
         indexes = [
             models.Index(fields=["-created_at", "id"], name="demand_newest_first"),
             models.Index(fields=["status", "cluster"], name="demand_status_cluster"),
-            models.Index(fields=["cluster"], name="demand_cluster"),
+            models.Index(fields=["cluster", "status"], name="demand_cluster_status"),
         ]
         constraints = [
             unique_code_constraint("demand"),
