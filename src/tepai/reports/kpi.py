@@ -144,12 +144,14 @@ class KpiReport:
         return data
 
 
+# Unordered queries: the ids are sorted here, and an ORDER BY would make the database sort
+# every row of a large programme first (the dashboard computes these on each view).
 def _ids(queryset: QuerySet[Any]) -> list[int]:
-    return sorted(queryset.values_list("pk", flat=True))
+    return sorted(queryset.order_by().values_list("pk", flat=True))
 
 
 def _activity_sum(activities: QuerySet[Activity], kind: str) -> tuple[int, list[int]]:
-    rows = list(activities.filter(kind=kind).values_list("pk", "quantity"))
+    rows = list(activities.filter(kind=kind).order_by().values_list("pk", "quantity"))
     return sum(quantity for _, quantity in rows), sorted(pk for pk, _ in rows)
 
 
