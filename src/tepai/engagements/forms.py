@@ -85,7 +85,7 @@ class CompanyDemandForm(DemandForm):
             "problem": forms.Textarea(attrs={"rows": 4}),
             "current_solution": forms.Textarea(attrs={"rows": 3}),
             "target": forms.Textarea(attrs={"rows": 3}),
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
@@ -156,7 +156,7 @@ class ActivityLogForm(forms.ModelForm):
         model = Activity
         fields = ["date", "kind", "quantity", "is_trial", "notes", "photo"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tepai.activities.models import Activity, ActivityKind
 from tepai.demands.models import Demand, DemandStatus
@@ -107,6 +108,13 @@ def test_commissioner_answers_in_the_workspace(world: World) -> None:
     client.post(answer, {"accept": "1"})
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.COMMISSIONER_ACCEPTED
+
+
+def test_date_fields_render_as_iso_so_browsers_keep_them(world: World) -> None:
+    # <input type="date"> only accepts YYYY-MM-DD; a localised 2024/05/01 shows as empty.
+    page = _client(world.commissioner_user).get(reverse("engagements:me")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'value="{today}"' in page
 
 
 def test_the_workspace_suggests_open_demands_that_fit_the_commissioner(world: World) -> None:
