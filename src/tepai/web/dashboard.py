@@ -107,12 +107,24 @@ def average_age(batch: Batch) -> float | None:
         .order_by()
         .values_list("birth_date", "birth_date_precision")
     )
-    # As Commissioner.partial_birth_date: a month-precision birth date has no day.
-    ages = [
-        age_on(PartialDate(born.year, born.month, None if precision == MONTH else born.day), on)
-        for born, precision in rows
-    ]
-    return one_decimal(Decimal(sum(ages)) / len(ages)) if ages else None
+    # Born before the dispatch year, a member is the difference of the years old, less one
+    # while their birthday (or birth month) is still to come that year. age_on decides that
+    # once per birthday rather than once per member (a batch has thousands of members but at
+    # most 366 + 12 birthdays); members born in the dispatch year go through age_on whole.
+    behind: dict[tuple[int, int | None], int] = {}
+    total = count = 0
+    for born, precision in rows:
+        # As Commissioner.partial_birth_date: a month-precision birth date has no day.
+        birthday = (born.month, None if precision == MONTH else born.day)
+        years = on.year - born.year
+        if years < 1:
+            total += age_on(PartialDate(born.year, *birthday), on)
+        else:
+            if birthday not in behind:
+                behind[birthday] = years - age_on(PartialDate(born.year, *birthday), on)
+            total += years - behind[birthday]
+        count += 1
+    return one_decimal(Decimal(total) / count) if count else None
 
 
 def _profile(user: Any, batch: Batch) -> tuple[list[Figure], str]:

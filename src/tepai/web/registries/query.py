@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db.models import ManyToManyField, Model, Q, QuerySet
 from django.http import QueryDict
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from tepai.accounts.permissions import visible
@@ -30,7 +31,7 @@ class ActiveFilter:
 
     param: str
     label: Label
-    value: str
+    value: Label
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _int_values(values: list[str], label: Label) -> list[int]:
 
 def _apply_filter(
     registry: Registry, queryset: QuerySet, spec: Filter, values: list[str], user: Any
-) -> tuple[QuerySet, str]:
+) -> tuple[QuerySet, Label]:
     """Return ``queryset`` restricted by ``spec`` and the text of the values for the chip."""
     model = registry.model
     if spec.kind == "flag":
@@ -78,8 +79,14 @@ def _apply_filter(
     else:
         ids = _int_values(values, spec.label)
         assert spec.model is not None
-        names = visible(user, spec.model._default_manager.filter(pk__in=ids))
-        shown = "、".join(str(obj) for obj in names) or "、".join(values)
+        related = spec.model
+
+        def names() -> str:
+            named = visible(user, related._default_manager.filter(pk__in=ids))
+            return "、".join(str(obj) for obj in named) or "、".join(values)
+
+        # Read only when the chip is shown: the dashboard counts dozens of filtered lists.
+        shown = lazy(names, str)()
         matched = ids
     return queryset.filter(matching(model, f"{spec.lookup}__in", matched)), shown
 
