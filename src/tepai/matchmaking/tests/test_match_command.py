@@ -109,6 +109,21 @@ def test_assign_from_files_is_exact(tmp_path: Path) -> None:
     }
 
 
+def test_forced_pairs_are_kept_even_when_they_lower_the_total(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text(
+        "demand,expert,score\nd1,e1,0.9\nd1,e2,0.8\nd2,e1,0.85\nd2,e2,0.1\n", encoding="utf-8"
+    )
+    forced = tmp_path / "forced.csv"
+    forced.write_text("demand,expert\nd2,e2\n", encoding="utf-8")
+    limits = ["--max-load", "1", "--per-demand-min", "1", "--per-demand-max", "1"]
+    free = _json("assign", "--scores", str(scores), *limits)
+    assert free["objective"] == pytest.approx(1.65)
+    data = _json("assign", "--scores", str(scores), "--forced", str(forced), *limits)
+    assert data["objective"] == pytest.approx(1.0)  # e2 on d2 (0.1) leaves e1 for d1 (0.9)
+    assert {"demand": "d2", "expert": "e2", "score": 0.1} in data["assignments"]
+
+
 def test_an_infeasible_assignment_says_which_constraint_fails(tmp_path: Path) -> None:
     scores = tmp_path / "scores.csv"
     scores.write_text("demand,expert,score\nd1,e1,0.9\nd2,e1,0.5\n", encoding="utf-8")

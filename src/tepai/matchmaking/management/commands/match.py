@@ -65,6 +65,7 @@ class Command(BaseCommand):
         source.add_argument("--list", help="需求发布批次名称（按数据库中的特派员打分）")
         source.add_argument("--scores", help="打分文件 scores.csv（demand,expert,score）")
         assign.add_argument("--conflicts", help="利益冲突文件 conflicts.csv（demand,expert）")
+        assign.add_argument("--forced", help="必须分配的配对文件 forced.csv（demand,expert）")
         assign.add_argument("--max-load", type=int, default=3, help="每位专家最多承担的需求数")
         assign.add_argument("--per-demand-min", type=int, default=1)
         assign.add_argument("--per-demand-max", type=int, default=2)
@@ -220,12 +221,15 @@ class Command(BaseCommand):
         if options["scores"]:
             pairs = read_scores(options["scores"])
             conflicts = read_conflicts(options["conflicts"]) if options["conflicts"] else []
+            # Same two-column format as conflicts: pairs the office has already agreed.
+            forced = read_conflicts(options["forced"]) if options["forced"] else []
             result = solve_assignment(
                 pairs,
                 max_load=options["max_load"],
                 per_demand_min=options["per_demand_min"],
                 per_demand_max=options["per_demand_max"],
                 conflicts=conflicts,
+                forced=forced,
                 fair=options["fair"],
             )
             data = assignment_to_json(result)
@@ -233,8 +237,10 @@ class Command(BaseCommand):
             lines += [f"  {a.demand} ← {a.expert}（{a.score:.4f}）" for a in result.assignments]
             self._emit(options, data, "\n".join(lines))
             return
-        if options["conflicts"]:
-            raise CommandError("--conflicts 只能与 --scores 一起使用；数据库中的利益冲突会自动排除")
+        if options["conflicts"] or options["forced"]:
+            raise CommandError(
+                "--conflicts/--forced 只能与 --scores 一起使用；数据库中的利益冲突会自动排除"
+            )
         engine = self._engine()
         records, result = service.assign_list(
             engine,
