@@ -90,15 +90,18 @@ def _among(queryset: QuerySet, **lookup: object) -> Q:
     return Q(pk__in=queryset.model._default_manager.filter(**lookup).values("pk"))
 
 
-def _linked(queryset: QuerySet, **lookup: object) -> Exists:
-    """Return "the record has a related row matching ``lookup``" as a correlated EXISTS.
+def _linked(queryset: QuerySet, relation: str, **lookup: object) -> Exists:
+    """Return "the record has a ``relation`` row matching ``lookup``" as a correlated EXISTS.
 
-    For the rare branch of an OR whose other branch matches most records: unlike ``pk IN``,
-    it does not lead SQLite to collect both branches' rows through two indexes and sort them
-    all for one page; the list walks its ordering index and asks only about the records the
-    common branch leaves out.
+    ``relation`` is a reverse foreign key (a demand's ``projects``); the subquery reads only
+    the related rows. For the rare branch of an OR whose other branch matches most records:
+    unlike ``pk IN``, it does not lead SQLite to collect both branches' rows through two
+    indexes and sort them all for one page; the list walks its ordering index and asks only
+    about the records the common branch leaves out.
     """
-    return Exists(queryset.model._default_manager.filter(pk=OuterRef("pk"), **lookup))
+    field = queryset.model._meta.get_field(relation)
+    rows = field.related_model._default_manager.filter(**{field.field.name: OuterRef("pk")})
+    return Exists(rows.filter(**lookup))
 
 
 _PUBLISHED = ("published", "matching", "signed", "completed")
@@ -108,7 +111,7 @@ def _visible_to_commissioner(label: str, queryset: QuerySet, me: int | None) -> 
     rules: dict[str, Callable[[], Q]] = {
         "enterprises.enterprise": Q,
         "demands.demand": lambda: (
-            Q(status__in=_PUBLISHED) | Q(_linked(queryset, projects__commissioners=me))
+            Q(status__in=_PUBLISHED) | Q(_linked(queryset, "projects", commissioners=me))
         ),
         "demands.demandlist": Q,
         "projects.project": lambda: _among(queryset, commissioners=me),
