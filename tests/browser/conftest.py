@@ -31,6 +31,9 @@ BROWSER_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's own controls (file picker, date field) follow its UI language; with the
+    # chromium-l10n package installed this makes them Chinese like the pages.
+    "--lang=zh-CN",
 )
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 375, "height": 740}
@@ -100,7 +103,11 @@ def browser() -> Iterator[Any]:
         # launch() gives every browser a fresh temporary profile (user-data dir), deleted
         # when it closes.
         chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=list(BROWSER_FLAGS)
+            executable_path=executable,
+            headless=True,
+            args=list(BROWSER_FLAGS),
+            # On Linux Chromium takes its UI language from the environment, not --lang.
+            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
         )
         try:
             yield chromium
