@@ -96,6 +96,8 @@ class Demand(RegistryModel):
             models.Index(fields=["-created_at", "id"], name="demand_newest_first"),
             models.Index(fields=["status", "cluster"], name="demand_status_cluster"),
             models.Index(fields=["cluster", "status"], name="demand_cluster_status"),
+            # An enterprise's own demands by status (else SQLite reads every draft to find them).
+            models.Index(fields=["enterprise", "status"], name="demand_enterprise_status"),
         ]
         constraints = [
             unique_code_constraint("demand"),
