@@ -107,7 +107,7 @@ def browser() -> Iterator[Any]:
             headless=True,
             args=list(BROWSER_FLAGS),
             # On Linux Chromium takes its UI language from the environment, not --lang.
-            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
+            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "C.UTF-8"},
         )
         try:
             yield chromium
