@@ -29,8 +29,9 @@ _OPEN_TO_ALL = {
 }
 
 
-# Demand states an enterprise may still edit or delete (草稿, 待审核).
-_ENTERPRISE_EDITABLE = ("draft", "pending")
+# Demand states an enterprise may still edit or delete (草稿, 待审核); the API names them
+# when it refuses a later edit.
+ENTERPRISE_EDITABLE = ("draft", "pending")
 
 
 def _label(model: type[Model]) -> str:
@@ -165,7 +166,7 @@ def can_change(user: object, record: Model) -> bool:
         if label == "demands.demand":
             # Once reviewed and published, a demand is the programme's record: changes go
             # through the programme office (and the workflow), not the enterprise's edit form.
-            return record.enterprise_id == mine and record.status in _ENTERPRISE_EDITABLE
+            return record.enterprise_id == mine and record.status in ENTERPRISE_EDITABLE
         if label == "outcomes.cooperationintent":
             return record.enterprise_id == mine
         return False

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand as DemandRecord
@@ -66,24 +68,30 @@ class NotFound(Exception):
     """A demand, list or batch named on the command line does not exist."""
 
 
+def _by_code_or_id(queryset: QuerySet, token: str, missing: str) -> Any:
+    """Return the record whose 编号 is ``token``, else whose database id it is; or NotFound."""
+    found = queryset.filter(code=token).first()
+    if found is None and token.isdigit():
+        found = queryset.filter(pk=int(token)).first()
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 def find_commissioner(token: str) -> Commissioner:
     """Return the commissioner with database id or 编号 ``token``."""
-    found = Commissioner.objects.filter(code=token).first()
-    if found is None and token.isdigit():
-        found = Commissioner.objects.filter(pk=int(token)).first()
-    if found is None:
-        raise NotFound(f"找不到特派员“{token}”（请填写特派员编号或数据库 ID）")
-    return found
+    return _by_code_or_id(
+        Commissioner.objects.all(), token, f"找不到特派员“{token}”（请填写特派员编号或数据库 ID）"
+    )
 
 
 def find_demand(token: str) -> DemandRecord:
     """Return the demand with database id or 编号 ``token``."""
-    found = DemandRecord.objects.filter(code=token).select_related("enterprise").first()
-    if found is None and token.isdigit():
-        found = DemandRecord.objects.filter(pk=int(token)).select_related("enterprise").first()
-    if found is None:
-        raise NotFound(f"找不到技术需求“{token}”（请填写需求编号或数据库 ID）")
-    return found
+    return _by_code_or_id(
+        DemandRecord.objects.select_related("enterprise"),
+        token,
+        f"找不到技术需求“{token}”（请填写需求编号或数据库 ID）",
+    )
 
 
 def recommend(

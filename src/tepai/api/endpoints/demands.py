@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema
 from pydantic import Field
 
+from tepai.accounts.permissions import ENTERPRISE_EDITABLE
 from tepai.accounts.roles import Role, role_of
 from tepai.api.errors import Conflict, Forbidden, InvalidInput
 from tepai.api.inputs import InputSchema
@@ -28,7 +29,6 @@ from tepai.programs.models import Batch, InnovationCentre
 
 # An enterprise edits a demand only before it is published; afterwards commissioners may
 # already be working from its text.
-ENTERPRISE_EDITABLE = {DemandStatus.DRAFT, DemandStatus.PENDING_REVIEW}
 # Submitting for review, withdrawing to draft and closing are the enterprise's decisions;
 # publishing and the matching/signing steps are the programme office's.
 ENTERPRISE_TARGETS = {DemandStatus.PENDING_REVIEW, DemandStatus.DRAFT, DemandStatus.CLOSED}
