@@ -8,6 +8,9 @@ and its SHA-256, seed, split, rules, sizes). The files are the format
 * ``nsfc``: NSFC management-science projects. An expert is a principal investigator with at
   least three projects; the query is their latest project title, their other titles are the
   profile, and they are the one relevant expert.
+* ``nsfc-full``: the same projects, but every PI is a candidate (about 12,500); each PI with
+  at least two projects has their latest title as a query. Dev and test are disjoint seeded
+  samples of 1,000 queries.
 * ``csl``: CSL core-journal papers. Synthetic experts of up to four papers from one
   discipline; the query is another paper's title; same discipline is relevant (2), same
   category partly (1). Dev and test come from CSL's own dev and test files.
@@ -17,7 +20,7 @@ A build is reused while its meta.json matches (same builder version, seed and so
 
 Usage, from the repository root::
 
-    python benchmarks/datasets.py                 # build both into ./.benchmark-cache/
+    python benchmarks/datasets.py                 # build all into ./.benchmark-cache/
     python benchmarks/datasets.py nsfc --force
 """
 
@@ -93,6 +96,11 @@ NSFC_MIN_PROJECTS = 3
 NSFC_SPLIT_SEED = "tepai-nsfc-dev-v1"
 
 
+def nsfc_expert_id(key: tuple[str, str]) -> str:
+    """Return the corpus id of PI (name, institution): a hash, so it says nothing readable."""
+    return "nsfc-" + hashlib.sha256("\t".join(key).encode()).hexdigest()[:12]
+
+
 def nsfc_split(name: str, institution: str) -> str:
     """Return "dev" or "test" for a PI: dev when SHA-256 of "<seed>\t<name>\t<institution>"
     has an even first byte.
@@ -103,22 +111,14 @@ def nsfc_split(name: str, institution: str) -> str:
     return "dev" if digest[0] % 2 == 0 else "test"
 
 
-def build_nsfc(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
-    """Return the NSFC expert-finding dataset's dev and test splits (one shared corpus).
+def read_nsfc_projects(source: Path) -> tuple[dict[tuple[str, str], list[dict[str, str]]], int]:
+    """Return PI key → their projects, and the number of rows read, of the NSFC CSV.
 
-    PI identity is (负责人, 依托单位) after NFKC and whitespace normalisation
-    (spaces inside a Chinese name dropped), as the data's README advises (names alone
-    are ambiguous). A PI with at least three projects is an expert. Their latest
-    project (by start month of 起止年月, then grant number) is their query; every
-    *other* title, minus any copy of the query title, is a work item. Queries are
-    dropped when the ground truth would be ambiguous: the query title also appears among
-    another expert's items (e.g. 杰青 titles such as "运筹与管理"), or another expert
-    has the same name at another institution (likely the same person after a move).
-    Queries are split about 50/50 by :func:`nsfc_split` of the PI key; the corpus holds
-    every expert in both splits. ``seed`` is unused: the split is fixed (see
-    ``NSFC_SPLIT_SEED``).
+    The key is (负责人, 依托单位), both NFKC-normalised with runs of spaces collapsed, and
+    spaces inside a Chinese name dropped. Each project is a dict of ``grant`` (项目批准号),
+    ``kind`` (项目类别), ``title`` (项目名称) and ``start`` (the start month, "YYYY.MM").
+    Both ``nsfc`` and ``nsfc-full`` read the file this way, so their PIs are the same.
     """
-    source = data_dir / NSFC_FILE
     projects: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     columns = ("项目批准号", "项目类别", "项目名称", "依托单位", "负责人", "起止年月")
     with _open(source) as handle:
@@ -141,6 +141,26 @@ def build_nsfc(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
                     "start": row["起止年月"].strip()[:7],  # "2018.01-2020.12" → "2018.01"
                 }
             )
+    return projects, rows
+
+
+def build_nsfc(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
+    """Return the NSFC expert-finding dataset's dev and test splits (one shared corpus).
+
+    PI identity is (负责人, 依托单位) after NFKC and whitespace normalisation
+    (spaces inside a Chinese name dropped), as the data's README advises (names alone
+    are ambiguous). A PI with at least three projects is an expert. Their latest
+    project (by start month of 起止年月, then grant number) is their query; every
+    *other* title, minus any copy of the query title, is a work item. Queries are
+    dropped when the ground truth would be ambiguous: the query title also appears among
+    another expert's items (e.g. 杰青 titles such as "运筹与管理"), or another expert
+    has the same name at another institution (likely the same person after a move).
+    Queries are split about 50/50 by :func:`nsfc_split` of the PI key; the corpus holds
+    every expert in both splits. ``seed`` is unused: the split is fixed (see
+    ``NSFC_SPLIT_SEED``).
+    """
+    source = data_dir / NSFC_FILE
+    projects, rows = read_nsfc_projects(source)
 
     experts: list[Expert] = []
     queries: dict[str, tuple[Demand, tuple[str, str]]] = {}
@@ -150,7 +170,7 @@ def build_nsfc(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
             continue
         mine.sort(key=lambda project: (project["start"], project["grant"]))
         latest = mine[-1]
-        expert_id = "nsfc-" + hashlib.sha256("\t".join(key).encode()).hexdigest()[:12]
+        expert_id = nsfc_expert_id(key)
         # A continuation grant can repeat a title; keep none of the query's copies.
         older = [project for project in mine[:-1] if project["title"] != latest["title"]]
         items = tuple(
@@ -210,6 +230,125 @@ def build_nsfc(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
             },
         }
         result[split] = BuiltSplit(experts, split_queries[split], split_qrels[split], meta)
+    return result
+
+
+# --- NSFC, full candidate pool ----------------------------------------------------------------
+
+NSFC_FULL_MIN_PROJECTS = 2
+NSFC_FULL_SAMPLE = 1000
+
+
+def build_nsfc_full(data_dir: Path, seed: int) -> dict[str, BuiltSplit]:
+    """Return NSFC expert finding over *every* PI, with 1,000-query dev and test samples.
+
+    The same PIs as ``nsfc`` (:func:`read_nsfc_projects`), but every PI is an expert and a
+    candidate, about 12,500 after normalisation. An expert's items are their project titles,
+    newest first, each with its project type as ``kind``. A PI with at least two projects
+    has a query: their latest title (start month, then grant number), and every copy of that
+    title is removed from their items; the one relevant expert is that PI (score 1). The
+    expert's name and profile text are empty and the id is a hash, so no name is indexed; the
+    institution is kept in its own field only, which rankers do not read as text.
+
+    Queries are dropped, in this order, when the query title is also another expert's item,
+    when another expert (so, at another institution) has the PI's name, or when no title of
+    the PI is left once the query title is removed (a continuation grant with the same
+    title), since no ranker could then find them. Of the remaining queries, ``test`` is a
+    sample of 1,000 drawn with ``random.Random("<seed>:nsfc-full:test")`` from the PIs that
+    :func:`nsfc_split` puts in test, and ``dev`` a sample of 1,000 drawn with
+    ``"<seed>:nsfc-full:dev"`` from its dev half: the samples are disjoint, and no PI whose
+    query the engine was tuned on in ``nsfc`` dev is in this test. Both splits share the corpus.
+    """
+    source = data_dir / NSFC_FILE
+    projects, rows = read_nsfc_projects(source)
+
+    experts: list[Expert] = []
+    key_of: dict[str, tuple[str, str]] = {}
+    queries: dict[str, Demand] = {}
+    for key in sorted(projects):
+        mine = sorted(projects[key], key=lambda project: (project["start"], project["grant"]))
+        expert_id = nsfc_expert_id(key)
+        key_of[expert_id] = key
+        kept = mine
+        if len(mine) >= NSFC_FULL_MIN_PROJECTS:
+            latest = mine[-1]
+            queries[expert_id] = Demand(id=f"q-{latest['grant']}", text=latest["title"])
+            # A continuation grant can repeat a title; keep none of the query's copies.
+            kept = [project for project in mine if project["title"] != latest["title"]]
+        items = tuple(
+            WorkItem(title=project["title"], kind=project["kind"])
+            for project in reversed(kept)  # newest first, as a CV lists them
+        )
+        # No name: the engine indexes an expert's title/name as profile text.
+        experts.append(Expert(id=expert_id, institution=key[1], items=items))
+
+    titles_of: dict[str, set[str]] = defaultdict(set)
+    for expert in experts:
+        for item in expert.items:
+            titles_of[item.title].add(expert.id)
+    names = Counter(key[0] for key in key_of.values())
+    item_count = {expert.id: len(expert.items) for expert in experts}
+    dropped: Counter[str] = Counter()
+    pools: dict[str, list[str]] = {split: [] for split in SPLITS}
+    for expert_id, query in queries.items():
+        key = key_of[expert_id]
+        if titles_of.get(query.text, set()) - {expert_id}:
+            dropped["query title is another expert's item"] += 1
+        elif names[key[0]] > 1:
+            dropped["PI name shared by another expert"] += 1
+        elif not item_count[expert_id]:
+            dropped["no other title left"] += 1
+        else:
+            pools[nsfc_split(*key)].append(expert_id)
+
+    items = sum(item_count.values())
+    source_meta = {"file": str(NSFC_FILE), "sha256": _sha256(source), "rows": rows}
+    result = {}
+    for split in SPLITS:
+        pool = sorted(pools[split])
+        if len(pool) < NSFC_FULL_SAMPLE:
+            raise InvalidInput(
+                f"{source}: only {len(pool)} {split} queries, fewer than the "
+                f"{NSFC_FULL_SAMPLE} to sample"
+            )
+        sample_seed = f"{seed}:nsfc-full:{split}"
+        chosen = random.Random(sample_seed).sample(pool, NSFC_FULL_SAMPLE)
+        demands = sorted((queries[expert_id] for expert_id in chosen), key=lambda d: d.id)
+        qrels = {queries[expert_id].id: {expert_id: 1.0} for expert_id in chosen}
+        meta = {
+            "dataset": "nsfc-full",
+            "split": split,
+            "tuning": split == "dev",
+            "seed": seed,
+            "sample_seed": sample_seed,
+            "split_seed": NSFC_SPLIT_SEED,
+            "builder_version": BUILDER_VERSION,
+            "source": source_meta,
+            "construction": (
+                "PI key = (负责人, 依托单位), NFKC-normalised, no spaces in Chinese names (as "
+                "nsfc). Every PI is an expert; items = their project titles, newest first, "
+                "kind = project type; name and profile text empty, institution in its own "
+                f"field. Query = latest title (start month, then grant number) of each PI with "
+                f">= {NSFC_FULL_MIN_PROJECTS} projects, every copy of it removed from that "
+                "PI's items; the one relevant expert is that PI (score 1). Queries dropped when "
+                "the title is also another expert's item, the PI's name belongs to another "
+                "expert, or no other title is left. The split's queries are "
+                f"random.Random('{sample_seed}').sample(sorted expert ids, "
+                f"{NSFC_FULL_SAMPLE}) of the PIs that nsfc_split "
+                "(sha256('tepai-nsfc-dev-v1\\t<name>\\t<institution>'), even first byte = dev) "
+                f"puts in {split}."
+            ),
+            "sizes": {
+                "experts": len(experts),
+                "items": items,
+                "queries": len(demands),
+                "qrels": len(qrels),
+                "query_pis": len(queries),
+                "queries_kept_this_half": len(pool),
+                "queries_dropped_all_splits": dict(dropped),
+            },
+        }
+        result[split] = BuiltSplit(experts, demands, qrels, meta)
     return result
 
 
@@ -335,6 +474,7 @@ def _build_csl_split(data_dir: Path, seed: int, split: str) -> BuiltSplit:
 
 BUILDERS: dict[str, Callable[[Path, int], dict[str, BuiltSplit]]] = {
     "nsfc": build_nsfc,
+    "nsfc-full": build_nsfc_full,
     "csl": build_csl,
 }
 

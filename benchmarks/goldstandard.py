@@ -7,6 +7,11 @@ triple accuracies exactly as upstream ``scripts/scoring.py``. Print one line per
 then the mean over the ten (the published protocol). With ``--format json`` each line is a
 JSON object and the last one is ``{"loss", "easy", "hard", ...}``.
 
+The default system is the product's engine, ``tepai`` (``MatchingEngine()`` with the USE
+encoder, vectors cached in ``.benchmark-cache/embeddings``). ``--ranker`` selects another:
+``bm25`` or ``dense`` (the engine's components alone) or ``tfidf`` (the frozen TF-IDF
+baseline, which needs no encoder and runs in about 2 s).
+
 Usage, from the repository root::
 
     python benchmarks/goldstandard.py --data ../shared/data/goldstandard --format json
@@ -36,7 +41,11 @@ from tepai.matching.evaluation import (
 )
 from tepai.matching.records import Demand, Expert, WorkItem
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "goldstandard"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "goldstandard"
+# The same vector cache as chinese_retrieval.py, wherever the script is run from.
+EMBEDDINGS_CACHE = ROOT / ".benchmark-cache" / "embeddings"
+DEFAULT_SCORER = "tepai"
 
 
 def _engine(kind: str) -> Callable[[], Scorer]:
@@ -49,9 +58,8 @@ def _engine(kind: str) -> Callable[[], Scorer]:
 
         if kind == "bm25":
             return MatchingEngine(encoder=None)
-        cache = Path(".benchmark-cache") / "embeddings"
-        cache.mkdir(parents=True, exist_ok=True)
-        encoder = CachedEncoder(UseEncoder(), cache)
+        EMBEDDINGS_CACHE.mkdir(parents=True, exist_ok=True)
+        encoder = CachedEncoder(UseEncoder(), EMBEDDINGS_CACHE)
         if kind == "dense":
             dense_only = EngineConfig(sparse_weight=0.0, dense_weight=1.0)
             return MatchingEngine(dense_only, encoder=encoder)
@@ -137,7 +145,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="goldstandard folder")
-    parser.add_argument("--ranker", choices=sorted(SCORERS), default="tfidf")
+    parser.add_argument(
+        "--ranker",
+        choices=sorted(SCORERS),
+        default=DEFAULT_SCORER,
+        help=(
+            f"system to score with (default: {DEFAULT_SCORER}, the product's engine; bm25 and "
+            "dense are its components alone, tfidf the frozen TF-IDF baseline)"
+        ),
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
 

@@ -16,6 +16,7 @@ from tepai.matching.records import (
     Evidence,
     Expert,
     Explanation,
+    MatchResult,
     Recommendation,
     WorkItem,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Explanation",
     "InfeasibleAssignment",
     "InvalidInput",
+    "MatchResult",
     "MatchingError",
     "Recommendation",
     "WorkItem",

@@ -12,17 +12,22 @@ spare capacity). Conflicts and full workloads are excluded, never just down-weig
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tepai.matching.dense import single_threaded_blas
 from tepai.matching.explain import EXPERT_WORDING, Wording, build_explanation, telling
-from tepai.matching.records import Demand, Evidence, Expert, Recommendation
+from tepai.matching.fit import UNSEEN_IDF, judge_fit
+from tepai.matching.records import Demand, Evidence, Expert, MatchResult, Recommendation
 from tepai.matching.sparse import BM25Index
-from tepai.matching.text import Analyzer, default_analyzer
+from tepai.matching.text import Analyzer, default_analyzer, everyday_word, normalize
+from tepai.matching.text._jieba import domain_words as _jieba_domain_words
+from tepai.matching.text.analyzer import CATEGORY_TERMS
+from tepai.matching.text.disciplines import shipped_disciplines
 from tepai.matching.vectors import VectorStore
+from tepai.matching.vocabulary import DemandVocabulary
 
 Progress = Callable[[int, int], None]
 ExpertFilter = Callable[[Expert], bool]
@@ -43,11 +48,40 @@ class EngineConfig:
     best_part_weight: float = 0.85  # aggregation: best part vs the mean of the top parts
     top_parts: int = 3
     candidates: int = 200  # per retrieval path, before fusion
-    cluster_bonus: float = 0.05
-    collaboration_bonus: float = 0.03
-    region_bonus: float = 0.02
-    spare_capacity_bonus: float = 0.02
+    # The demand's title states the problem; its body adds context and, often, the notice
+    # it was filed under. Title terms weigh this much more than body terms.
+    title_weight: float = 2.0
+    # How much a shared discipline counts (the cosine of the demand's and the expert's
+    # discipline vectors, tepai.matching.text.disciplines): what lets a roster line such as
+    # "纺织工程、纺纱学" be found for a plain complaint about 细纱断头.
+    discipline_weight: float = 0.12
+    # A query term more than this share of the demand corpus uses is weighed down
+    # (tepai.matching.vocabulary); 1.0 switches it off.
+    ceiling_seen_only: bool = True
+    # Everyday words (夏天, 后面, 看看) say little about a demand's topic; they weigh this much
+    # unless the discipline lexicon names them (棉花, 羊).
+    everyday_weight: float = 1.0
+    demand_share: float = 0.15
+    demand_floor: float = 0.15
+    # What a profile part is worth as evidence: the research fields (研究方向) a person names
+    # are their expertise; a bio mixes it with generic career words; work items show it.
+    fields_weight: float = 1.0
+    profile_weight: float = 1.0
+    item_weight: float = 1.0
+    # Structured signals stay small beside the text (whose scores spread over ~0.1–0.4), so
+    # they order near-equals and never lift an unrelated person above a specialist.
+    cluster_bonus: float = 0.02
+    collaboration_bonus: float = 0.01
+    region_bonus: float = 0.01
+    spare_capacity_bonus: float = 0.01
     encode_batch: int = 256
+
+
+# A term in more than this share of the profile parts is common ground, not a reason.
+GENERIC_PART_SHARE = 0.3
+
+# Clusters that say nothing about a topic: two records filed under 其他 share no industry.
+UNINFORMATIVE_CLUSTERS = frozenset({"", "其他", "other", "其它", "未知", "unknown"})
 
 
 @dataclass(frozen=True)
@@ -60,16 +94,17 @@ class Part:
 
 
 def expert_parts(expert: Expert) -> list[Part]:
-    """Return the indexed parts of ``expert``: its profile and each work item."""
+    """Return the indexed parts of ``expert``: research fields, bio and each work item."""
     parts: list[Part] = []
+    fields_text = " ".join(field for field in expert.fields if field.strip())
+    if fields_text:
+        parts.append(Part(_key(expert.id, "fields"), expert.id, "fields", "研究方向", fields_text))
     profile_text = " ".join(
-        piece for piece in (expert.title, " ".join(expert.fields), expert.profile) if piece
+        piece for piece in (expert.title, fields_text, expert.profile) if piece.strip()
     )
-    if profile_text.strip():
+    if expert.profile.strip():
         parts.append(
-            Part(
-                _key(expert.id, "profile"), expert.id, "profile", "个人简介与研究方向", profile_text
-            )
+            Part(_key(expert.id, "profile"), expert.id, "profile", "个人简介", profile_text)
         )
     for index, item in enumerate(expert.items):
         text = f"{item.title} {item.text}".strip()
@@ -122,6 +157,12 @@ class MatchingEngine:
         dim = int(getattr(encoder, "dim", 0)) if encoder is not None else 0
         self.part_vectors = VectorStore(dim) if dim else None
         self.expert_vectors = VectorStore(dim, np.float32) if dim else None
+        self.disciplines = shipped_disciplines()
+        self._discipline_of: dict[str, np.ndarray] = {}
+        self.discipline_vectors = VectorStore(max(1, len(self.disciplines.codes)), np.float32)
+        self.vocabulary = DemandVocabulary(
+            share=self.config.demand_share, floor=self.config.demand_floor
+        )
         self.experts: dict[str, Expert] = {}
         self.parts: dict[str, Part] = {}
         self._parts_of: dict[str, list[str]] = {}
@@ -162,6 +203,8 @@ class MatchingEngine:
         if self.expert_vectors is not None:
             self.expert_vectors.remove(expert_id)
         self.experts.pop(expert_id, None)
+        self._discipline_of.pop(expert_id, None)
+        self.discipline_vectors.remove(expert_id)
 
     def _index_batch(self, experts: Sequence[Expert]) -> None:
         new_parts: list[Part] = []
@@ -175,6 +218,10 @@ class MatchingEngine:
             row = self._row_of.setdefault(expert.id, len(self._row_ids))
             if row == len(self._row_ids):
                 self._row_ids.append(expert.id)
+            discipline = self._expert_discipline(expert)
+            if discipline is not None:
+                self._discipline_of[expert.id] = discipline
+                self.discipline_vectors.put([expert.id], discipline[None, :])
             for part in parts:
                 self.parts[part.key] = part
                 slot = self.sparse.add(part.key, self.analyzer.tokens(part.text))
@@ -225,8 +272,9 @@ class MatchingEngine:
         keep: ExpertFilter | None,
         respect_capacity: bool,
         explain: bool,
+        query: _Query | None = None,
     ) -> list[Recommendation]:
-        query = self._query(demand)
+        query = query or self._query(demand)
         candidates = [
             expert_id
             for expert_id in self._candidates(query)
@@ -262,6 +310,79 @@ class MatchingEngine:
                 )
             )
         return recommendations
+
+    def match(
+        self,
+        demand: Demand,
+        k: int = 10,
+        *,
+        exclude: Iterable[str] = (),
+        keep: ExpertFilter | None = None,
+        respect_capacity: bool = True,
+        explain: bool = True,
+    ) -> MatchResult:
+        """Return the top ``k`` experts for ``demand`` and whether anyone fits at all.
+
+        The same ranking as :meth:`recommend` (same filters), with each recommendation's
+        confidence and the demand's no-fit judgement (:mod:`tepai.matching.fit`).
+        """
+        with single_threaded_blas:
+            query = self._query(demand)
+            recommendations = self._recommend(
+                demand, k, set(exclude), keep, respect_capacity, explain, query
+            )
+        return judge_fit(self, query, recommendations, k)
+
+    def coverage(self, query: _Query, expert_id: str) -> float:
+        """Return the share of the demand's own terms ``expert_id``'s profile contains.
+
+        Each distinct term of the demand (two characters or more) weighs its query weight
+        times its IDF (a term no profile contains counts as rare); it is covered when a
+        profile part contains it or a thesaurus bridge reached from it.
+        """
+        matched: set[str] = set()
+        for key in self._parts_of.get(expert_id, []):
+            matched.update(term for term, _ in self.sparse.explain(query.terms, key))
+        total = covered = 0.0
+        for token, bridges, mass in self._units(query):
+            total += mass
+            if token in matched or not bridges.isdisjoint(matched):
+                covered += mass
+        return covered / total if total else 0.0
+
+    def uncovered(self, query: _Query) -> list[str]:
+        """Return the demand's telling terms that no indexed profile contains, heaviest first.
+
+        Everyday words (frequent in general Chinese: 夏天, 原因) are left out: they are not
+        needs a profile could be expected to name.
+        """
+        found = [
+            (mass, token)
+            for token, bridges, mass in self._units(query)
+            if self.telling(token)
+            and not self.sparse.df(token)
+            and not any(self.sparse.df(bridge) for bridge in bridges)
+            and not everyday_word(token)
+        ]
+        return [token for _, token in sorted(found, key=lambda pair: -pair[0])]
+
+    def _units(self, query: _Query) -> list[tuple[str, frozenset[str], float]]:
+        """Return (term, its bridges, its mass) for each distinct term the demand says."""
+        if query.units is None:
+            weight = dict(query.terms)
+            units = []
+            for token in dict.fromkeys(query.tokens):
+                if len(token) < 2 or token not in weight:
+                    continue
+                bridges = frozenset(
+                    target
+                    for target, source in query.term_sources.items()
+                    if source == token or token in self.analyzer.tokens(source)
+                )
+                idf = self.sparse.idf(token) if self.sparse.df(token) else UNSEEN_IDF
+                units.append((token, bridges, weight[token] * idf))
+            query.units = units
+        return query.units
 
     def score(self, demand: Demand, expert_ids: Sequence[str]) -> dict[str, float]:
         """Return the fused score of each given expert for ``demand`` (no filtering)."""
@@ -324,17 +445,62 @@ class MatchingEngine:
             return False
         return keep is None or keep(expert)
 
+    def observe_demands(
+        self, demands: Iterable[Demand], marks: Mapping[str, Hashable] | None = None
+    ) -> None:
+        """Count these demands' terms in the demand vocabulary (added or replaced by id).
+
+        The engine then weighs down query terms most demands use (boilerplate of calls and
+        forms); see :mod:`tepai.matching.vocabulary`. Callers keep it current with the
+        demands they hold (``marks`` records each demand's version, see
+        ``vocabulary.marks()``); a demand ranked is not counted unless observed.
+        """
+        for demand in demands:
+            mark = marks.get(demand.id) if marks is not None else None
+            self.vocabulary.put(demand.id, self.analyzer.tokens(demand_text(demand)), mark)
+
+    def forget_demand(self, demand_id: str) -> None:
+        """Remove one demand from the demand vocabulary."""
+        self.vocabulary.remove(demand_id)
+
+    def query_terms(self, demand: Demand) -> list[tuple[str, float]]:
+        """Return the weighted terms ``demand`` is matched by, heaviest first.
+
+        Each term weighs 1 (thesaurus expansions ``expansion_weight``), times ``title_weight``
+        if the title says it, times the demand vocabulary's factor (boilerplate most demands
+        share weighs little).
+        """
+        return sorted(self._query(demand).terms, key=lambda pair: (-pair[1], pair[0]))
+
     def _query(self, demand: Demand) -> _Query:
         text = demand_text(demand)
         tokens = self.analyzer.tokens(text)
         weights: dict[str, float] = {}
         for term, weight in self.analyzer.expand(tokens):
             weights[term] = max(weights.get(term, 0.0), weight)
+        if demand.title and self.config.title_weight != 1.0:
+            for term, _weight in self.analyzer.expand(self.analyzer.tokens(demand.title)):
+                weights[term] *= self.config.title_weight
+        for term in weights:
+            weights[term] *= self.vocabulary.weight(term)
+            if (
+                self.config.everyday_weight != 1.0
+                and everyday_word(term)
+                and term not in self.disciplines
+            ):
+                weights[term] *= self.config.everyday_weight
         sources = dict(self.analyzer.expansion_sources(tokens))
         vector = None
         if self.encoder is not None:
             vector = self.encoder.encode([text])[0]  # type: ignore[attr-defined]
-        return _Query(demand, list(weights.items()), sources, vector)
+        # A disease or pest category reached from a word's head character (布鲁氏菌病 → 病害)
+        # says "disease", not whose: only the words themselves place the demand.
+        discipline = self.disciplines.vector(
+            (term, weight)
+            for term, weight in weights.items()
+            if term in tokens or term not in CATEGORY_TERMS
+        )
+        return _Query(demand, list(weights.items()), sources, vector, tokens, discipline)
 
     def _owners(self) -> tuple[np.ndarray, list[str]]:
         """Return (expert row of every BM25 slot, -1 if dead; expert id of every row).
@@ -389,6 +555,20 @@ class MatchingEngine:
                 expert_id = ids[row]
                 if expert_id is not None:
                     found[expert_id] = None
+        # Experts of the demand's discipline are candidates even when no word is shared: a
+        # roster line ("纺织工程、纺纱学") and a plain complaint ("细纱断头") share none.
+        if query.discipline is not None and len(self.discipline_vectors):
+            ids, sims = self.discipline_vectors.similarities(query.discipline.astype(np.float32))
+            take = min(pool, len(sims))
+            top = (
+                np.argpartition(-sims, take - 1)[:take]
+                if take < len(sims)
+                else np.arange(len(sims))
+            )
+            for row in top[np.argsort(-sims[top])]:
+                expert_id = ids[row]
+                if expert_id is not None and sims[row] > 0:
+                    found[expert_id] = None
         # Part scores are kept only for the candidates' parts: building a dict of every
         # matching part was the slowest step of a query at 100,000 experts.
         keys = [key for expert_id in found for key in self._parts_of.get(expert_id, [])]
@@ -421,56 +601,204 @@ class MatchingEngine:
             owners.extend([position] * len(keys))
         owner = np.array(owners, dtype=np.int64)
         count = len(expert_ids)
+        worth = np.fromiter(
+            (self._part_worth(self.parts[key].source) for key in part_keys),
+            np.float64,
+            len(part_keys),
+        )
         sparse_values = np.fromiter(
             (sparse_scores.get(key, 0.0) for key in part_keys), np.float64, len(part_keys)
         )
-        raw_sparse = _aggregate_groups(sparse_values, owner, count, config)
+        raw_sparse = _aggregate_groups(sparse_values * worth, owner, count, config)
         dense_part: dict[str, float] = {}
         raw_dense = np.zeros(count)
         if query.vector is not None and self.part_vectors is not None and part_keys:
             sims = self.part_vectors.get(part_keys) @ query.vector.astype(np.float32)
             dense_part = dict(zip(part_keys, sims.tolist(), strict=True))
-            raw_dense = _aggregate_groups(sims.astype(np.float64), owner, count, config)
+            raw_dense = _aggregate_groups(sims.astype(np.float64) * worth, owner, count, config)
         ceiling = self._sparse_ceiling(query) or 1.0
-        text = config.sparse_weight * raw_sparse / ceiling + (
-            config.dense_weight * raw_dense if dense_part else 0.0
+        discipline = np.zeros(count)
+        if query.discipline is not None and config.discipline_weight:
+            for position, expert_id in enumerate(expert_ids):
+                vector = self._discipline_of.get(expert_id)
+                if vector is not None:
+                    discipline[position] = float(vector @ query.discipline)
+        text = (
+            config.sparse_weight * raw_sparse / ceiling
+            + (config.dense_weight * raw_dense if dense_part else 0.0)
+            + config.discipline_weight * discipline
         )
         structured = [self._structured(self.experts[e], query.demand) for e in expert_ids]
         bonus = np.array([value for value, _ in structured], dtype=np.float64)
+        signals = [
+            self._discipline_signal(query, expert_id, config.discipline_weight * shared) + found
+            for expert_id, shared, (_, found) in zip(
+                expert_ids, discipline.tolist(), structured, strict=True
+            )
+        ]
         return _Scored(
             list(expert_ids),
             text + bonus,
             raw_sparse / ceiling,
             raw_dense,
+            discipline,
             text,
             bonus,
-            [signals for _, signals in structured],
+            signals,
             dense_part,
         )
 
+    def skill_terms(self, demand: Demand, k: int = 4) -> list[str]:
+        """Return up to ``k`` skills a team for ``demand`` should cover, most salient first.
+
+        The demand's stated needs (所需技能) when it lists any; otherwise its technical terms:
+        words of the domain dictionary or the discipline lexicon, or the technical side of a
+        thesaurus bridge from its plain words ("断头" → 断头率), never an everyday word
+        (夏天, 车间) or a generic one (生产, 项目). Weighed as the query weighs them (the
+        title counts double, boilerplate little) times IDF; a term contained in one already
+        chosen is skipped.
+        """
+        if demand.skills:
+            return list(dict.fromkeys(skill.strip() for skill in demand.skills if skill.strip()))
+        query = self._query(demand)
+        technical = _jieba_domain_words()
+        candidates: list[tuple[float, str]] = []
+        for term, weight in query.terms:
+            bridged = term in query.term_sources
+            if not self.telling(term) or not (
+                bridged or term in technical or term in self.disciplines
+            ):
+                continue
+            idf = self.sparse.idf(term) if self.sparse.df(term) else UNSEEN_IDF
+            candidates.append((weight * idf, term))
+        salience = dict((term, value) for value, term in candidates)
+        chosen: list[str] = []
+        for _, term in sorted(candidates, key=lambda pair: (-pair[0], -len(pair[1]), pair[1])):
+            if any(term in other for other in chosen):
+                continue
+            # "细纱断头" says more than "断头" alone: a longer term that contains a chosen
+            # one replaces it when it is nearly as salient.
+            shorter = [other for other in chosen if other in term]
+            if shorter:
+                if salience[term] >= 0.5 * max(salience[other] for other in shorter):
+                    chosen = [other for other in chosen if other not in shorter] + [term]
+                continue
+            if len(chosen) < k:
+                chosen.append(term)
+        return chosen
+
+    def demand_disciplines(self, demand: Demand, k: int = 2) -> list[str]:
+        """Return the (at most ``k``) disciplines ``demand`` belongs to, strongest first.
+
+        A discipline counts when it carries at least a third of the strongest one's weight.
+        """
+        vector = self._query(demand).discipline
+        if vector is None:
+            return []
+        order = np.argsort(-vector)
+        best = float(vector[order[0]])
+        return [
+            self.disciplines.codes[int(i)]
+            for i in order[:k]
+            if vector[i] > 0 and vector[i] >= best / 3
+        ]
+
+    def institutions_in(self, disciplines: Sequence[str], limit: int = 3) -> list[str]:
+        """Return the institutions most of whose indexed experts work in ``disciplines``.
+
+        Ranked by how many of their experts have one of them as their main discipline; for an
+        officer who must ask the dispatching institutions for someone new.
+        """
+        wanted = {self.disciplines.codes.index(code) for code in disciplines}
+        counts: dict[str, int] = {}
+        for expert_id, vector in self._discipline_of.items():
+            institution = self.experts[expert_id].institution
+            if institution and int(np.argmax(vector)) in wanted:
+                counts[institution] = counts.get(institution, 0) + 1
+        return sorted(counts, key=lambda name: (-counts[name], name))[:limit]
+
+    def telling(self, term: str) -> bool:
+        """Return True if ``term`` is worth showing as a reason for a match in this pool.
+
+        Beyond :func:`~tepai.matching.explain.telling` (no single characters, no generic
+        words), a term that a large share of the indexed profile parts contain does not
+        tell one expert from another, and an everyday word (夏天, 车间) is no expertise
+        unless the discipline lexicon names it (棉花 is everyday Chinese and a field).
+        """
+        if not telling(term):
+            return False
+        if everyday_word(term) and term not in self.disciplines:
+            return False
+        parts = len(self.sparse)
+        return parts < 20 or self.sparse.df(term) <= GENERIC_PART_SHARE * parts
+
+    def _expert_discipline(self, expert: Expert) -> np.ndarray | None:
+        """Return the unit discipline vector of an expert, from fields first.
+
+        A research field counts whole ("纺织工程") and by its words; work-item titles count
+        half and the bio a quarter, so a long bio cannot outweigh what the person names as
+        their fields.
+        """
+        terms: list[tuple[str, float]] = []
+        for field_text in expert.fields:
+            terms.append((normalize(field_text.strip()), 1.0))
+            terms.extend((token, 1.0) for token in self.analyzer.tokens(field_text))
+        for item in expert.items:
+            terms.extend((token, 0.5) for token in self.analyzer.tokens(item.title))
+        terms.extend((token, 0.25) for token in self.analyzer.tokens(expert.profile))
+        return self.disciplines.vector(terms)
+
+    def _discipline_signal(self, query: _Query, expert_id: str, gained: float) -> tuple[str, ...]:
+        """Return the shared-discipline reason, with what it added, if it added enough."""
+        vector = self._discipline_of.get(expert_id)
+        if query.discipline is None or vector is None or gained < 0.01:
+            return ()
+        shared = self.disciplines.codes[int(np.argmax(vector * query.discipline))]
+        return (f"研究方向同属{shared}领域（+{gained:.2f}）",)
+
+    def _part_worth(self, source: str) -> float:
+        config = self.config
+        if source == "fields":
+            return config.fields_weight
+        if source == "profile":
+            return config.profile_weight
+        return config.item_weight
+
     def _sparse_ceiling(self, query: _Query) -> float:
-        """Return the highest BM25 score any document could reach for the query."""
+        """Return the highest BM25 score any document could reach for the query.
+
+        With ``config.ceiling_seen_only`` only terms some profile contains count: a plain
+        demand full of words no profile uses ("屁股", "七八只") would otherwise divide its
+        matches by a ceiling no expert could approach, and score below a technical demand
+        with an equally good match.
+        """
         saturation = self.sparse.k1 + 1
-        return sum(weight * self.sparse.idf(term) * saturation for term, weight in query.terms)
+        seen_only = self.config.ceiling_seen_only
+        return sum(
+            weight * self.sparse.idf(term) * saturation
+            for term, weight in query.terms
+            if not seen_only or self.sparse.df(term)
+        )
 
     def _structured(self, expert: Expert, demand: Demand) -> tuple[float, tuple[str, ...]]:
         config = self.config
         bonus = 0.0
         signals: list[str] = []
-        if demand.cluster and demand.cluster in expert.clusters:
+        if demand.cluster not in UNINFORMATIVE_CLUSTERS and demand.cluster in expert.clusters:
             bonus += config.cluster_bonus
-            signals.append(f"服务同一产业集群（{demand.cluster}）")
+            signals.append(f"服务同一产业集群（{demand.cluster}，+{config.cluster_bonus:.2f}）")
         if demand.enterprise and demand.enterprise in expert.enterprises:
             bonus += config.collaboration_bonus
-            signals.append("曾与该企业合作")
+            signals.append(f"曾与该企业合作（+{config.collaboration_bonus:.2f}）")
         if demand.region and demand.region == expert.region:
             bonus += config.region_bonus
-            signals.append(f"同在{demand.region}")
+            signals.append(f"同在{demand.region}（+{config.region_bonus:.2f}）")
         if expert.max_load:
             spare = max(0.0, 1 - expert.load / expert.max_load)
-            bonus += config.spare_capacity_bonus * spare
-            if expert.load == 0:
-                signals.append("目前尚无对接任务")
+            gained = config.spare_capacity_bonus * spare
+            bonus += gained
+            if expert.load == 0 and gained > 0:
+                signals.append(f"目前尚无对接任务（+{gained:.2f}）")
         return bonus, tuple(signals)
 
     def _evidence(
@@ -491,7 +819,7 @@ class MatchingEngine:
             part = self.parts[key]
             # One-character and generic words count in the score but tell a reader nothing.
             matched = self.sparse.explain(query.terms, key)
-            terms = tuple(term for term, _ in matched if telling(term))[:6]
+            terms = tuple(term for term, _ in matched if self.telling(term))[:6]
             value = sparse_scores.get(key, 0.0) / top_sparse + dense_part.get(key, 0.0)
             if value <= 0 and not terms:
                 continue
@@ -505,7 +833,10 @@ class _Query:
     terms: list[tuple[str, float]]
     term_sources: dict[str, str]
     vector: np.ndarray | None
+    tokens: list[str] = field(default_factory=list)  # the demand's own tokens, in order
+    discipline: np.ndarray | None = None  # unit vector over disciplines, None if none named
     sparse_scores: dict[str, float] | None = None
+    units: list[tuple[str, frozenset[str], float]] | None = None  # see MatchingEngine._units
 
 
 @dataclass(frozen=True)
@@ -516,6 +847,7 @@ class _Scored:
     total: np.ndarray
     sparse: np.ndarray  # calibrated: BM25 over the query's ceiling
     dense: np.ndarray
+    discipline: np.ndarray  # cosine of the discipline vectors, 0 when either has none
     text: np.ndarray
     structured: np.ndarray
     signals: list[tuple[str, ...]]
@@ -525,6 +857,7 @@ class _Scored:
         return {
             "sparse": round(float(self.sparse[position]), 6),
             "dense": round(float(self.dense[position]), 6),
+            "discipline": round(float(self.discipline[position]), 6),
             "text": round(float(self.text[position]), 6),
             "structured": round(float(self.structured[position]), 6),
         }

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -35,10 +36,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from tepai.matching.errors import InvalidInput
-from tepai.matching.records import Demand, Expert, WorkItem
+from tepai.matching.records import Demand, Expert, MatchResult, WorkItem
 
 __all__ = [
     "QRELS_HEADER",
+    "MatchAnswer",
+    "MatchRun",
+    "Matcher",
     "Qrels",
     "Ranker",
     "Ratings",
@@ -55,15 +59,18 @@ __all__ = [
     "load_goldstandard_evaluations",
     "load_qrels",
     "load_queries",
+    "matcher_metrics",
     "mrr",
     "ndcg_at_k",
     "order_by_score",
     "per_query_metrics",
     "recall_at_k",
+    "run_matcher",
     "run_ranker",
     "write_corpus",
     "write_qrels",
     "write_queries",
+    "write_run",
 ]
 
 Run = dict[str, list[tuple[str, float]]]
@@ -270,6 +277,131 @@ def run_ranker(
     return run
 
 
+@dataclass(frozen=True)
+class MatchAnswer:
+    """What a matcher answered for one demand: experts best first, and whether it abstained."""
+
+    ranking: list[str]
+    scores: list[float]
+    no_fit: bool = False
+
+
+MatchRun = dict[str, MatchAnswer]
+
+
+@runtime_checkable
+class Matcher(Protocol):
+    """A ranker that also learns the demand corpus and may say that nobody fits (the engine)."""
+
+    def index(self, experts: Sequence[Expert]) -> None:
+        """Index these experts."""
+        ...
+
+    def observe_demands(self, demands: Iterable[Demand]) -> None:
+        """Learn the vocabulary of the demand corpus (as the live path does from its demands)."""
+        ...
+
+    def match(
+        self, demand: Demand, k: int = 10, *, respect_capacity: bool = True, explain: bool = True
+    ) -> MatchResult:
+        """Return the top ``k`` experts and the no-fit judgement."""
+        ...
+
+
+def run_matcher(
+    matcher: Matcher, experts: Sequence[Expert], demands: Sequence[Demand], k: int = 100
+) -> MatchRun:
+    """Return every demand's answer after indexing ``experts`` and observing all ``demands``.
+
+    The demands are observed before any is ranked, as the live path knows every demand
+    filed; capacity is ignored (an evaluation has no workloads) and explanations are skipped.
+    """
+    _check_k(k)
+    known = {expert.id for expert in experts}
+    matcher.index(experts)
+    matcher.observe_demands(demands)
+    run: MatchRun = {}
+    for demand in demands:
+        if demand.id in run:
+            raise InvalidInput(f"demand id {demand.id!r} occurs twice")
+        result = matcher.match(demand, k, respect_capacity=False, explain=False)
+        ranking = [item.expert_id for item in result.recommendations]
+        unknown = [doc_id for doc_id in ranking if doc_id not in known]
+        if unknown:
+            raise InvalidInput(
+                f"matcher answered demand {demand.id!r} with unknown expert id {unknown[0]!r}"
+            )
+        scores = [item.score for item in result.recommendations]
+        run[demand.id] = MatchAnswer(ranking, scores, result.no_fit)
+    return run
+
+
+def write_run(path: str | Path, run: Mapping[str, MatchAnswer]) -> int:
+    """Write a matcher's run as JSON Lines, one query a line; return the count.
+
+    Each line is ``{"query": id, "ranking": [expert ids, best first], "no_fit": bool}`` (a
+    query flagged no-fit keeps its ranking, the nearest misses, for inspection).
+    """
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        for query_id, answer in run.items():
+            record = {"query": query_id, "ranking": answer.ranking, "no_fit": answer.no_fit}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def matcher_metrics(
+    run: Mapping[str, MatchAnswer],
+    qrels: Mapping[str, Mapping[str, float]],
+    query_ids: Iterable[str],
+) -> dict[str, float]:
+    """Return the metrics of a run that may abstain, over ``query_ids``.
+
+    A query with a relevant document (qrels value > 0) is a *fitting* query, any other a
+    *no-fit* query. Over fitting queries: ``ndcg@5``, ``ndcg@10``, ``recall@10``, ``mrr``,
+    ``precision@5`` (relevant share of the top 5) and ``top1`` (share whose first expert is
+    relevant); a query the matcher flagged as no-fit abstains and scores 0 on all of them.
+    ``no_fit_recall`` is the share of no-fit queries flagged, ``false_no_fit`` the share of
+    fitting queries flagged; ``queries`` and ``no_fit_queries`` count both kinds.
+    """
+    fitting: list[dict[str, float]] = []
+    flagged_fitting = 0
+    no_fit_total = 0
+    no_fit_flagged = 0
+    for qid in dict.fromkeys(query_ids):
+        answer = run.get(qid)
+        judged = qrels.get(qid, {})
+        relevant = any(value > 0 for value in judged.values())
+        flagged = answer is not None and answer.no_fit
+        if not relevant:
+            no_fit_total += 1
+            no_fit_flagged += flagged
+            continue
+        flagged_fitting += flagged
+        ids = [] if answer is None or flagged else _unique(answer.ranking)
+        top5 = ids[:5]
+        fitting.append(
+            {
+                "ndcg@5": ndcg_at_k(ids, judged, 5),
+                "ndcg@10": ndcg_at_k(ids, judged, 10),
+                "recall@10": recall_at_k(ids, judged, 10),
+                "mrr": mrr(ids, judged),
+                "precision@5": sum(judged.get(d, 0) > 0 for d in top5) / 5,
+                "top1": float(bool(ids) and judged.get(ids[0], 0) > 0),
+            }
+        )
+    names = ["ndcg@5", "ndcg@10", "recall@10", "mrr", "precision@5", "top1"]
+    summary: dict[str, float] = {
+        name: sum(row[name] for row in fitting) / len(fitting) if fitting else 0.0 for name in names
+    }
+    summary["no_fit_recall"] = no_fit_flagged / no_fit_total if no_fit_total else 0.0
+    summary["false_no_fit"] = flagged_fitting / len(fitting) if fitting else 0.0
+    summary["queries"] = len(fitting)
+    summary["no_fit_queries"] = no_fit_total
+    return summary
+
+
 # --- BEIR-format files ----------------------------------------------------------------------
 
 
@@ -331,12 +463,14 @@ def load_corpus(path: str | Path) -> list[Expert]:
     """Return the experts of a BEIR-style ``corpus.jsonl``.
 
     One JSON object per line: ``_id`` (required) and ``title``, ``text``, ``items`` as in BEIR
-    plus the expert extensions. ``title`` (a name or label) becomes ``Expert.name`` and
-    ``Expert.title``, ``text`` the profile, each of ``items`` a :class:`WorkItem` (a string is
-    its title; an object has ``title`` and optional ``text``, ``kind``). Optional
-    ``institution`` (string) and ``fields`` (list of strings) fill the fields of those names.
-    Blank lines are skipped. Raise :class:`InvalidInput` naming the file and line of the first
-    malformed or duplicate record.
+    plus the expert extensions. ``title`` (a name or label) becomes ``Expert.name`` only: a
+    person's name says nothing about their expertise and the live path never indexes it, so
+    the evaluation must not either. ``text`` is the profile, each of ``items`` a
+    :class:`WorkItem` (a string is its title; an object has ``title`` and optional ``text``,
+    ``kind``). Optional ``institution`` and ``region`` (strings), ``fields`` and ``clusters``
+    (lists of strings) and ``position`` (the 职称, a string) fill the fields the live path
+    fills from a commissioner. Blank lines are skipped. Raise :class:`InvalidInput` naming the
+    file and line of the first malformed or duplicate record.
     """
     path = Path(path)
     experts: list[Expert] = []
@@ -350,16 +484,17 @@ def load_corpus(path: str | Path) -> list[Expert]:
         raw_items = record.get("items", [])
         if not isinstance(raw_items, list):
             raise InvalidInput(f"{where}: 'items' must be a list")
-        title = _string(record, "title", where)
         experts.append(
             Expert(
                 id=expert_id,
-                name=title,
-                title=title,
+                name=_string(record, "title", where),
+                title=_string(record, "position", where),
                 institution=_string(record, "institution", where),
                 profile=_string(record, "text", where),
                 fields=_strings(record, "fields", where),
                 items=tuple(_work_item(item, where) for item in raw_items),
+                clusters=_strings(record, "clusters", where),
+                region=_string(record, "region", where),
             )
         )
     return experts
@@ -368,8 +503,10 @@ def load_corpus(path: str | Path) -> list[Expert]:
 def load_queries(path: str | Path) -> list[Demand]:
     """Return the demands of a BEIR ``queries.jsonl`` (``_id``, ``text``, optional ``title``).
 
-    Raise :class:`InvalidInput` naming the file and line of the first malformed or duplicate
-    record.
+    The optional structured fields the live path fills from a stored demand are read too:
+    ``skills`` (所需技能, a list of strings), ``cluster``, ``region`` and ``enterprise``
+    (strings). Raise :class:`InvalidInput` naming the file and line of the first malformed or
+    duplicate record.
     """
     path = Path(path)
     demands: list[Demand] = []
@@ -384,7 +521,17 @@ def load_queries(path: str | Path) -> list[Demand]:
         title = _string(record, "title", where)
         if not (text.strip() or title.strip()):
             raise InvalidInput(f"{where}: query {query_id!r} has no text")
-        demands.append(Demand(id=query_id, title=title, text=text))
+        demands.append(
+            Demand(
+                id=query_id,
+                title=title,
+                text=text,
+                skills=_strings(record, "skills", where),
+                cluster=_string(record, "cluster", where),
+                region=_string(record, "region", where),
+                enterprise=_string(record, "enterprise", where),
+            )
+        )
     return demands
 
 
@@ -440,13 +587,19 @@ def write_corpus(path: str | Path, experts: Iterable[Expert]) -> int:
         for expert in experts:
             record: dict[str, Any] = {
                 "_id": expert.id,
-                "title": expert.name or expert.title,
+                "title": expert.name,
                 "text": expert.profile,
             }
+            if expert.title:
+                record["position"] = expert.title
             if expert.institution:
                 record["institution"] = expert.institution
+            if expert.region:
+                record["region"] = expert.region
             if expert.fields:
                 record["fields"] = list(expert.fields)
+            if expert.clusters:
+                record["clusters"] = list(expert.clusters)
             record["items"] = [_item_record(item) for item in expert.items]
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
@@ -465,16 +618,19 @@ def _item_record(item: WorkItem) -> str | dict[str, str]:
 
 
 def write_queries(path: str | Path, demands: Iterable[Demand]) -> int:
-    """Write demands as ``queries.jsonl`` (``_id``, ``text``, ``title`` if set); return the count.
-
-    The ``skills``, ``cluster`` and other demand fields are not part of the format.
-    """
+    """Write demands as ``queries.jsonl`` (the format :func:`load_queries` reads); return the
+    count. Empty optional fields are left out."""
     count = 0
     with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
         for demand in demands:
-            record = {"_id": demand.id, "text": demand.text}
+            record: dict[str, Any] = {"_id": demand.id, "text": demand.text}
             if demand.title:
                 record["title"] = demand.title
+            if demand.skills:
+                record["skills"] = list(demand.skills)
+            for key in ("cluster", "region", "enterprise"):
+                if getattr(demand, key):
+                    record[key] = getattr(demand, key)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count

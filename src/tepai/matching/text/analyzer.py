@@ -33,6 +33,12 @@ _GENERIC_TEXT = (
     "稳定 稳定性 波动 提升 升高 降低 减少 增加 安全 经济 运行 作业 周期 直接"
 )
 _GENERIC_HEADS = frozenset(_GENERIC_TEXT.split())
+# (head character, shortest word, category terms): "腐烂病" → 病害, "蚜虫" → 害虫, 虫害.
+_CATEGORY_HEADS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("病", 3, ("病害",)),
+    ("虫", 2, ("害虫", "虫害")),
+)
+CATEGORY_TERMS = frozenset(term for _, _, terms in _CATEGORY_HEADS for term in terms)
 
 
 class IdfSource(Protocol):
@@ -177,6 +183,12 @@ class Analyzer:
         """
         rules, longest = self._compiled()
         found: list[tuple[str, tuple[str, ...]]] = []
+        for token in tokens:
+            # A named disease or pest belongs to its category: a demand about 溃疡病 or 蚜虫
+            # is a plant-protection question, which profiles state as 病害 / 害虫.
+            for suffix, minimum, category in _CATEGORY_HEADS:
+                if len(token) >= minimum and token.endswith(suffix) and token not in category:
+                    found.append((token, category))
         for start in range(len(tokens)):
             run = ""
             for token in tokens[start:]:
@@ -250,3 +262,15 @@ def _shipped_thesaurus() -> Thesaurus:
 def default_analyzer() -> Analyzer:
     """Return the process-wide Analyzer with the shipped data and default settings."""
     return Analyzer()
+
+
+# Words general Chinese uses more often than this (jieba's dictionary counts, over a corpus
+# of ~60 million words) are everyday words — 夏天, 原因, 车间 — not specialities.
+_EVERYDAY_COUNT = 3000
+
+
+def everyday_word(word: str) -> bool:
+    """Return True if ``word`` is common in general Chinese (so not a technical need)."""
+    if word in _jieba.domain_words():
+        return False
+    return int(_jieba.tokenizer().FREQ.get(word, 0)) > _EVERYDAY_COUNT
