@@ -178,3 +178,22 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Encoder, shipped in its package), "hashing" (lexical, no model), or "none" (sparse only).
 TEPAI_MATCH_ENCODER = env_choice("TEPAI_MATCH_ENCODER", ("use", "hashing", "none"), "use")
 TEPAI_CACHE_DIR = TEPAI_HOME / "cache"
+
+# tepai's own messages (the matching engine's warm-up at `tepai serve`, the vector cache's
+# repairs, API errors) go to the console, that is the server's stderr, at INFO and above;
+# other libraries' (waitress's queue warnings) at WARNING and above, as before. One handler,
+# on the root logger, so a message is printed once and a deployment may add its own.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "console": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "tepai": {"level": "INFO"},
+    },
+}

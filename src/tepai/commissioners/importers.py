@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from tepai.commissioners.models import Commissioner, DatePrecision, WorkItem, WorkItemKind
 from tepai.core.admin_helpers import mask_email
 from tepai.core.cleaning import (
+    CleaningError,
     PartialDate,
     clean_name,
     clean_text,
@@ -22,7 +26,7 @@ from tepai.core.cleaning import (
     parse_title_level,
     split_multi,
 )
-from tepai.core.importing import Column, Importer, RowError
+from tepai.core.importing import Column, Importer, ImportFailed, RowError
 from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
 from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_masked
 from tepai.core.importing.parsers import choice, text_block, year
@@ -36,12 +40,97 @@ def _title(raw: object) -> tuple[str, str]:
     return text, parse_title_level(text)
 
 
+# Rosters type keywords with spaces ("翅片积灰 高支纱"); a space between two Latin words or
+# numbers belongs to one English term ("machine learning") and is kept.
+_KEYWORD_SPACE = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+
+
+def parse_keywords(raw: object) -> list[str]:
+    """Return the keywords of a 关键词 cell: separated like 研究方向, and by spaces too."""
+    keywords: list[str] = []
+    for item in split_multi(raw):
+        for word in _KEYWORD_SPACE.split(item):
+            if word and word not in keywords:
+                keywords.append(word)
+    return keywords
+
+
+# Outcome titles often contain 、 and ， (一种棉花、小麦通用播种机), so entries are separated
+# only by semicolons and line breaks.
+_OUTCOME_SEPARATOR = re.compile(r"[;；\n]")
+# "标题：说明". A half-width colon between digits is a ratio (1:1), not the separator.
+_OUTCOME_NOTE = re.compile(r"：|(?<!\d):|:(?!\d)")
+OUTCOMES_HEADER = "代表性成果"
+_TITLE_MAX_LENGTH: int = WorkItem._meta.get_field("title").max_length  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class OutcomeEntry:
+    """One entry of a 代表性成果 cell: ``written`` as typed, split into ``title`` and ``note``.
+
+    ``written`` is kept because a title may itself contain a colon: an entry that is exactly
+    the title of one of the commissioner's work items names that item (so an exported cell
+    re-imports without splitting such titles).
+    """
+
+    written: str
+    title: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def parse_outcomes(raw: object) -> list[OutcomeEntry]:
+    """Return the entries of a 代表性成果 cell ("标题：说明；标题2" or one per line).
+
+    An entry repeated is kept once; the same title with two different 说明 is an error.
+    """
+    entries: dict[str, OutcomeEntry] = {}
+    for piece in _OUTCOME_SEPARATOR.split(clean_text(raw, keep_newlines=True)):
+        written = clean_text(piece)
+        if not written:
+            continue
+        title, _colon, note = (clean_text(part) for part in _partition(written))
+        if not title:
+            raise CleaningError(f"“{written}”缺少标题（每项写“标题”或“标题：说明”）")
+        if len(title) > _TITLE_MAX_LENGTH:
+            raise CleaningError(f"标题“{title[:20]}…”超过{_TITLE_MAX_LENGTH}字")
+        previous = entries.get(title)
+        if previous is not None:
+            if note and previous.note and note != previous.note:
+                raise CleaningError(f"“{title}”写了两次，说明不同")
+            if previous.note or not note:
+                continue
+        entries[title] = OutcomeEntry(written=written, title=title, note=note)
+    return list(entries.values())
+
+
+def _partition(written: str) -> tuple[str, str, str]:
+    found = _OUTCOME_NOTE.search(written)
+    if found is None:
+        return written, "", ""
+    return written[: found.start()], found.group(), written[found.end() :]
+
+
+def outcomes_cell(items: list[WorkItem]) -> str:
+    """Return work items as a 代表性成果 cell: their titles, separated by ；.
+
+    Only titles go out (内容, 类型 and 年份 are in the work-items export): re-importing the
+    cell finds each item by title and changes nothing. A title containing a separator would
+    come back as several new items, so such a title is left out of the cell.
+    """
+    titles = [item.title for item in items if not _OUTCOME_SEPARATOR.search(item.title)]
+    return "；".join(titles)
+
+
 class CommissionerImporter(Importer):
     registry = "commissioners"
     label = "科技特派员"
     model = Commissioner
     description = (
         "特派员名册。同一人（编号相同，或姓名+出生日期+工作单位相同）再次导入时更新而不重复。"
+        "只有一行名册信息时难以匹配需求，建议同时填写关键词和代表性成果。"
     )
     columns: ClassVar[list[Column]] = [
         Column("编号", "code", help="稳定的外部编号，可选", example="ZJ2-01"),
@@ -75,6 +164,16 @@ class CommissionerImporter(Importer):
             example="纺织材料、印染工艺",
             aliases=("专业领域",),
         ),
+        # Keywords join research_fields: that list is what the matching engine reads as an
+        # expert's field keywords (tepai.matchmaking.records.expert_from), so they count in
+        # matching without a second list for every reader of a profile to merge.
+        Column(
+            "关键词",
+            "keywords",
+            parse_keywords,
+            help="多个用、，；/或空格分隔；与研究方向合并保存，供需求匹配使用",
+            example="翅片积灰、高支纱 断头",
+        ),
         Column("批次", "batches", split_multi, example="第二批"),
         Column("所属团队", "teams", split_multi, example="纺织服装团队"),
         Column(
@@ -97,6 +196,16 @@ class CommissionerImporter(Importer):
             aliases=("邮箱",),
         ),
         Column("个人简介", "bio", text_block, aliases=("简介",)),
+        Column(
+            OUTCOMES_HEADER,
+            "outcomes",
+            parse_outcomes,
+            help=(
+                "多项用；或换行分隔，每项写“标题”或“标题：说明”；按标题新增或更新本人的"
+                "代表性成果（新增的类型记为“其他”），再次导入不会重复，也不删除已有成果"
+            ),
+            example="高支棉纱纺纱工艺优化：断头率降低30%；一种棉花播种机",
+        ),
     ]
 
     def natural_key(self, row: RowValues) -> Any:
@@ -134,7 +243,9 @@ class CommissionerImporter(Importer):
         commissioner.title = title_text
         commissioner.title_level = title_level
         commissioner.degree = row["degree"]
-        commissioner.research_fields = row["research_fields"]
+        fields: list[str] = list(row["research_fields"])
+        fields += [word for word in row.get("keywords") or [] if word not in fields]
+        commissioner.research_fields = fields
         # Optional columns left empty keep what the record already has.
         for key in ("phone", "email", "bio"):
             if row.get(key):
@@ -142,7 +253,46 @@ class CommissionerImporter(Importer):
         self.full_clean(commissioner, row, exclude=["institution"])
         commissioner.save()
         self._save_memberships(commissioner, row, ctx)
+        self._save_outcomes(commissioner, row, ctx)
         return created
+
+    def _save_outcomes(
+        self, commissioner: Commissioner, row: RowValues, ctx: ImportContext
+    ) -> None:
+        """Create or update a work item per 代表性成果 entry, found by title (never duplicated).
+
+        Items the cell does not name are kept: they may come from the work-items import or
+        the commissioner's own page. A new item is of kind 其他, the closest to "成果"; an
+        existing item keeps its kind and year, and its 内容 unless the entry gives a 说明.
+        """
+        entries: list[OutcomeEntry] = row.get("outcomes") or []
+        if not entries:
+            return
+        existing = {item.title: item for item in commissioner.work_items.all()}
+        for entry in entries:
+            item = existing.get(entry.written) or existing.get(entry.title)
+            created = item is None
+            if item is None:
+                item = WorkItem(
+                    commissioner=commissioner, title=entry.title, kind=WorkItemKind.OTHER
+                )
+            elif item.title != entry.title or not entry.note or item.text == entry.note:
+                continue  # named by its whole title, or nothing to change
+            if entry.note:
+                item.text = entry.note
+            try:
+                item.full_clean(exclude=["commissioner"], validate_unique=False)
+            except ValidationError as exc:
+                raise ImportFailed(
+                    [
+                        RowError(row.number, OUTCOMES_HEADER, f"“{entry.title}”：{message}")
+                        for message in exc.messages
+                    ]
+                ) from exc
+            item.save()
+            existing[item.title] = item
+            if created:
+                ctx.related_created[OUTCOMES_HEADER] += 1
 
     def _save_memberships(
         self, commissioner: Commissioner, row: RowValues, ctx: ImportContext
@@ -185,7 +335,13 @@ class CommissionerImporter(Importer):
     @classmethod
     def export_queryset(cls) -> QuerySet[Commissioner]:
         return Commissioner.objects.select_related("institution").prefetch_related(
-            "batches", "teams", "centres"
+            "batches",
+            "teams",
+            "centres",
+            # In the order they were recorded: stable, and the order a clerk typed them in.
+            Prefetch(
+                "work_items", queryset=WorkItem.objects.order_by("id").only("commissioner", "title")
+            ),
         )
 
     def export_row(self, obj: Commissioner) -> dict[str, object]:
@@ -197,6 +353,9 @@ class CommissionerImporter(Importer):
             "batches": [batch.name for batch in obj.batches.all()],
             "teams": [team.name for team in obj.teams.all()],
             "centres": [centre.name for centre in obj.centres.all()],
+            # Keywords were merged into 研究方向 on import and go out there.
+            "keywords": None,
+            "outcomes": outcomes_cell(list(obj.work_items.all())),
         }
 
 

@@ -18,14 +18,13 @@ class ProposalAddForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         from tepai.engagements import services
-        from tepai.matchmaking.live import shared_engine
 
         data = super().clean()
         demand, person = data.get("demand"), data.get("commissioner")
         if demand is not None and person is not None:
             try:
                 services.check_proposable(demand, person)
-                self.match = services.explain_pair(shared_engine(), demand, person)
+                self.match = services.explain_pair(demand, person)
             except services.EngagementError as error:
                 raise forms.ValidationError(str(error)) from error
         return data

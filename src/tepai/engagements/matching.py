@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand
 from tepai.engagements.models import OPEN_STATUSES, Proposal
-from tepai.matching import Explanation
 from tepai.matchmaking import service
-from tepai.matchmaking.catalogs import CatalogMatch
 from tepai.matchmaking.live import shared_engine
+from tepai.matchmaking.service import CatalogMatch, Explanation
 from tepai.outcomes.models import Outcome
 
 
@@ -27,6 +26,7 @@ class Candidate:
     score: float
     explanation: Explanation | None
     open_proposal: Proposal | None
+    confidence: str = ""  # 高 / 中 / 低
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,53 @@ class DemandMatching:
     uncovered: list[str]
     outcomes: list[OutcomeCandidate]
     proposals: list[Proposal] = field(default_factory=list)
+    # Nobody among the (filtered) commissioners fits: why, and what the office can do.
+    no_fit: bool = False
+    no_fit_reason: str = ""
+    advice: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchingFilters:
+    """Which commissioners the page ranks: a batch, centre, institution; full ones too?"""
+
+    batch: str | None = None
+    centre: str | None = None
+    institution: str | None = None
+    include_full: bool = False
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.batch or self.centre or self.institution)
 
 
 def demand_matching(
-    demand: Demand, *, k: int = 10, team_size: int = 4, include_full: bool = False
+    demand: Demand,
+    *,
+    k: int = 10,
+    team_size: int = 4,
+    filters: MatchingFilters | None = None,
 ) -> DemandMatching:
-    """Return everything the matching page shows for ``demand``."""
+    """Return everything the matching page shows for ``demand``.
+
+    Raises ``service.NotFound`` when a filter names a batch, centre or institution that
+    does not exist.
+    """
+    filters = filters or MatchingFilters()
     engine = shared_engine()
-    found = service.recommend(engine, demand, k, include_full=include_full)
+    result = service.recommend(
+        engine,
+        demand,
+        k,
+        batch=filters.batch,
+        centre=filters.centre,
+        institution=filters.institution,
+        include_full=filters.include_full,
+    )
+    found = result.recommendations
+    advice = (
+        service.no_fit_advice(engine, demand, filtered=filters.narrowed) if result.no_fit else []
+    )
     team = service.propose_team(engine, demand, max_size=team_size)
     ids = {int(r.expert_id) for r in found} | {int(m.expert_id) for m in team.team.members}
     people = Commissioner.objects.select_related("institution").in_bulk(ids)
@@ -75,6 +114,7 @@ def demand_matching(
             score=r.score,
             explanation=r.explanation,
             open_proposal=open_by_person.get(int(r.expert_id)),
+            confidence=r.confidence,
         )
         for r in found
         if int(r.expert_id) in people
@@ -97,4 +137,7 @@ def demand_matching(
         uncovered=list(team.team.uncovered),
         outcomes=outcomes,
         proposals=proposals,
+        no_fit=result.no_fit,
+        no_fit_reason=result.no_fit_reason,
+        advice=advice,
     )

@@ -18,7 +18,7 @@ accepted by both, and back to 已发布 when its last open proposal is declined 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import TextChoices
@@ -41,9 +41,6 @@ from tepai.engagements.models import (
     ServiceRating,
 )
 from tepai.projects.models import Project, ProjectKind, ProjectStatus
-
-if TYPE_CHECKING:
-    from tepai.matching.engine import MatchingEngine
 
 __all__ = [
     "EngagementError",
@@ -119,35 +116,22 @@ def _status_label(status: str) -> str:
 
 
 def explain_pair(
-    engine: MatchingEngine, demand: Demand, commissioner: Commissioner
+    demand: Demand, commissioner: Commissioner, engine: Any = None
 ) -> tuple[float, str, list[str]]:
     """Return the engine's score, explanation text and matched terms for one pair.
 
-    Raises EngagementError when the engine bars the pair (declared conflict of interest, or
-    the commissioner works for the enterprise). A commissioner the engine has not indexed
-    (or who shares nothing with the demand) scores 0 with no explanation.
+    ``engine``: one from :func:`tepai.matchmaking.live.shared_engine` to reuse over many
+    pairs (default: the shared engine, refreshed). Raises EngagementError when the engine
+    bars the pair (declared conflict of interest, or the commissioner works for the
+    enterprise); see :func:`tepai.matchmaking.service.explain_pair`.
     """
-    from tepai.matchmaking.records import demand_from
+    # Imported here: the matching engine loads on first use, not with the URL configuration.
+    from tepai.matchmaking import service
 
-    query = demand_from(demand)
-    expert = engine.experts.get(str(commissioner.pk))
-    if (
-        expert is not None
-        and query.enterprise
-        and (query.enterprise in expert.conflicts or query.enterprise == expert.institution)
-    ):
-        raise EngagementError(
-            _("特派员“%(name)s”与企业“%(enterprise)s”存在利益冲突，不能推荐对接")
-            % {"name": commissioner.name, "enterprise": query.enterprise}
-        )
-    wanted = str(commissioner.pk)
-    found = engine.recommend(
-        query, 1, keep=lambda candidate: candidate.id == wanted, respect_capacity=False
-    )
-    if not found or found[0].explanation is None:
-        return 0.0, "", []
-    explanation = found[0].explanation
-    return found[0].score, explanation.text, list(explanation.matched_terms)
+    try:
+        return service.explain_pair(demand, commissioner, engine)
+    except service.ConflictOfInterest as error:
+        raise EngagementError(str(error)) from error
 
 
 def check_proposable(demand: Demand, commissioner: Commissioner) -> None:
@@ -193,9 +177,7 @@ def propose(
     )
     check_proposable(demand, commissioner)
     if score is None:
-        from tepai.matchmaking.live import shared_engine
-
-        score, found_text, found_terms = explain_pair(shared_engine(), demand, commissioner)
+        score, found_text, found_terms = explain_pair(demand, commissioner)
         explanation = found_text if explanation is None else explanation
         matched_terms = found_terms if matched_terms is None else matched_terms
     proposal = Proposal.objects.create(

@@ -1,103 +1,79 @@
 """Indexes of outcomes and open demands, kept in step with the database incrementally.
 
 The expert index answers "who can solve this demand"; these answer "which roadshow outcomes
-fit this demand" and "which open demands fit this commissioner". Each is one process-wide
-engine refreshed before use from (pk, updated_at) pairs, so a changed record is re-indexed
-and nothing else.
+fit this demand" and "which open demands fit this commissioner". Each is a process-wide
+:class:`~tepai.matchmaking.live.LiveIndex` (copy-on-write, refreshed before use from
+fingerprints), so a changed record is re-indexed and nothing else, and ranking never holds
+the index's lock.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.conf import settings
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from tepai.demands.models import Demand as DemandRecord
 from tepai.demands.models import DemandStatus
 from tepai.matching import Demand, Expert, Recommendation
 from tepai.matching.engine import MatchingEngine
-from tepai.matching.explain import DEMAND_WORDING, OUTCOME_WORDING, Wording
+from tepai.matching.explain import DEMAND_WORDING, OUTCOME_WORDING
+from tepai.matchmaking.live import Fingerprint, LiveIndex
 from tepai.matchmaking.records import demand_document, outcome_document, outcome_queryset
+from tepai.outcomes.models import Outcome
 
 # Demands a commissioner can still take up.
 OPEN_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)
 
 
-class LiveIndex:
-    """One engine over a queryset, refreshed incrementally and safe to share between threads.
+def _outcome_fingerprints() -> dict[int, Fingerprint]:
+    """{outcome id: its and its institution's updated_at, its owners' count and latest edit}."""
+    owners = {
+        row["outcome_id"]: (row["n"], row["changed"])
+        for row in Outcome.owners.through.objects.values("outcome_id").annotate(
+            n=Count("id"), changed=Max("commissioner__updated_at")
+        )
+    }
+    rows = Outcome.objects.values_list("pk", "updated_at", "institution__updated_at")
+    return {pk: (updated, institution, owners.get(pk)) for pk, updated, institution in rows}
 
-    Refreshing changes the engine in place, so ranking goes through :meth:`recommend`, which
-    holds the lock for both; these catalogs are small and a query takes milliseconds.
-    """
 
-    def __init__(
-        self,
-        queryset: Callable[[], QuerySet],
-        to_document: Callable[[Model], Expert],
-        wording: Wording,
-        encoder_factory: Callable[[], object | None],
-    ) -> None:
-        self._queryset = queryset
-        self._to_document = to_document
-        self._wording = wording
-        self._encoder_factory = encoder_factory
-        self._lock = threading.Lock()
-        self._engine: MatchingEngine | None = None
-        self._encoder_choice = ""
-        self._seen: dict[int, datetime] = {}
-
-    def recommend(
-        self, query: Demand, k: int, keep: Callable[[Expert], bool] | None = None
-    ) -> list[CatalogMatch]:
-        """Return the ``k`` best records for ``query`` (current with the database)."""
-        with self._lock:
-            engine = self._refreshed()
-            return [_catalog_match(engine, item) for item in engine.recommend(query, k, keep=keep)]
-
-    def engine(self) -> MatchingEngine:
-        """Return the refreshed engine; callers must not rank while another thread refreshes."""
-        with self._lock:
-            return self._refreshed()
-
-    def _refreshed(self) -> MatchingEngine:
-        choice = settings.TEPAI_MATCH_ENCODER
-        if self._engine is None or choice != self._encoder_choice:
-            self._engine = MatchingEngine(encoder=self._encoder_factory(), wording=self._wording)
-            self._encoder_choice = choice
-            self._seen = {}
-        current = dict(self._queryset().values_list("pk", "updated_at"))
-        for pk in set(self._seen) - set(current):
-            self._engine.remove(str(pk))
-        changed = [pk for pk, stamp in current.items() if self._seen.get(pk) != stamp]
-        if changed:
-            records = self._queryset().filter(pk__in=changed)
-            self._engine.index(self._to_document(record) for record in records)
-        self._seen = current
-        return self._engine
-
-    def reset(self) -> None:
-        """Forget everything (tests, or after the encoder setting changed)."""
-        with self._lock:
-            self._engine = None
-            self._seen = {}
+def _load_outcomes(pks: Collection[int] | None) -> QuerySet[Outcome]:
+    outcomes = outcome_queryset()
+    return outcomes if pks is None else outcomes.filter(pk__in=list(pks))
 
 
 def _open_demands() -> QuerySet[DemandRecord]:
-    return DemandRecord.objects.filter(status__in=OPEN_DEMAND_STATUSES).select_related("enterprise")
+    return DemandRecord.objects.filter(status__in=OPEN_DEMAND_STATUSES)
 
 
-def _encoder() -> object | None:
-    from tepai.matchmaking.service import build_encoder  # service imports this module
+def _open_demand_fingerprints() -> dict[int, Fingerprint]:
+    rows = _open_demands().values_list("pk", "updated_at", "enterprise__updated_at")
+    return {pk: (updated, enterprise) for pk, updated, enterprise in rows}
 
-    return build_encoder()
+
+def _load_open_demands(pks: Collection[int] | None) -> QuerySet[DemandRecord]:
+    demands = _open_demands().select_related("enterprise")
+    return demands if pks is None else demands.filter(pk__in=list(pks))
 
 
-OUTCOMES = LiveIndex(outcome_queryset, outcome_document, OUTCOME_WORDING, _encoder)
-OPEN_DEMANDS = LiveIndex(_open_demands, demand_document, DEMAND_WORDING, _encoder)
+OUTCOMES = LiveIndex(
+    "项科技成果",
+    snapshot="outcomes",
+    fingerprints=_outcome_fingerprints,
+    load=_load_outcomes,
+    to_document=outcome_document,
+    wording=OUTCOME_WORDING,
+)
+OPEN_DEMANDS = LiveIndex(
+    "项开放需求",
+    snapshot="open-demands",
+    fingerprints=_open_demand_fingerprints,
+    load=_load_open_demands,
+    to_document=demand_document,
+    wording=DEMAND_WORDING,
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +85,17 @@ class CatalogMatch:
     score: float
     explanation_text: str
     matched_terms: tuple[str, ...]
+
+
+def recommend(
+    index: LiveIndex, query: Demand, k: int, keep: Callable[[Expert], bool] | None = None
+) -> list[CatalogMatch]:
+    """Return the ``k`` best records of ``index`` for ``query`` (current with the database).
+
+    The index's lock is held only while it refreshes; ranking runs on the published engine.
+    """
+    engine = index.get()
+    return [_catalog_match(engine, item) for item in engine.recommend(query, k, keep=keep)]
 
 
 def _catalog_match(engine: MatchingEngine, item: Recommendation) -> CatalogMatch:

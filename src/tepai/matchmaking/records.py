@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
 from tepai.commissioners.models import Commissioner, WorkItem
 from tepai.core.choices import IndustryCluster
@@ -31,7 +32,16 @@ def commissioner_queryset() -> QuerySet[Commissioner]:
 
 
 def _cluster_label(code: str) -> str:
-    return str(IndustryCluster(code).label) if code in IndustryCluster.values else code
+    """Return the Chinese label of an industry-cluster code, whatever the request's language.
+
+    The label is what the engine compares and prints in its (Chinese) explanations; built
+    in the current language, an English page compared "Cotton and textiles" with a profile
+    indexed as 棉花和纺织服装, and the same commissioner saw other recommendations.
+    """
+    if code not in IndustryCluster.values:
+        return code
+    with translation.override("zh-hans"):
+        return str(IndustryCluster(code).label)
 
 
 def expert_from(commissioner: Commissioner) -> Expert:

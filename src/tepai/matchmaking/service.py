@@ -1,43 +1,88 @@
-"""Building the matching engine over the platform's database."""
+"""Building the matching engine over the platform's database, and what the pages ask of it.
+
+This module (with :mod:`tepai.matchmaking.live`, :mod:`~tepai.matchmaking.catalogs` and
+:mod:`~tepai.matchmaking.assignment`) is the only layer between the Django apps and the
+framework-free :mod:`tepai.matching`: other apps call these functions, never the engine.
+"""
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand as DemandRecord
-from tepai.demands.models import DemandList, DemandStatus
-from tepai.matching import Recommendation
-from tepai.matching.assignment import AssignmentResult, solve_assignment
-from tepai.matching.dense import CachedEncoder, HashingEncoder, UseEncoder
+from tepai.demands.models import DemandList
+from tepai.institutions.models import Institution
+from tepai.matching import Explanation, MatchResult
 from tepai.matching.engine import MatchingEngine
-from tepai.matching.teams import TeamCandidate, TeamResult, assemble_team
+from tepai.matchmaking import catalogs
 from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES, CatalogMatch
+from tepai.matchmaking.live import shared_engine
 from tepai.matchmaking.records import (
     commissioner_queryset,
     demand_from,
     expert_from,
     expert_query,
-    experts_from,
 )
 from tepai.programs.models import Batch, InnovationCentre
 
+if TYPE_CHECKING:
+    # SciPy (≈0.5 s to import) is loaded only by the commands and pages that assemble teams.
+    from tepai.matching.teams import TeamResult
+
+__all__ = [
+    "CatalogMatch",
+    "ConflictOfInterest",
+    "Explanation",
+    "NotFound",
+    "TeamProposal",
+    "build_encoder",
+    "commissioners_by_id",
+    "explain_pair",
+    "find_commissioner",
+    "find_demand",
+    "find_demand_list",
+    "no_fit_advice",
+    "propose_team",
+    "recommend",
+    "recommend_demands",
+    "recommend_outcomes",
+    "team_skills",
+]
+
+_encoders: dict[tuple[str, str], object | None] = {}
+_encoders_lock = threading.Lock()
+
 
 def build_encoder() -> object | None:
-    """Return the dense encoder chosen by TEPAI_MATCH_ENCODER, with an on-disk vector cache."""
+    """Return the process-wide dense encoder chosen by TEPAI_MATCH_ENCODER (or None).
+
+    One instance per choice (and cache directory) per process, shared by every index and
+    thread: the USE model it wraps takes ~100 MB and loads only when a text is not in the
+    on-disk vector cache. Thread-safe.
+    """
     choice = settings.TEPAI_MATCH_ENCODER
     if choice == "none":
         return None
     directory = settings.TEPAI_CACHE_DIR / "embeddings"
-    directory.mkdir(parents=True, exist_ok=True)
-    inner = UseEncoder() if choice == "use" else HashingEncoder()
-    return CachedEncoder(inner, directory)
+    key = (choice, str(directory))
+    with _encoders_lock:
+        encoder = _encoders.get(key)
+        if encoder is None:
+            from tepai.matching.dense import CachedEncoder, HashingEncoder, UseEncoder
+
+            directory.mkdir(parents=True, exist_ok=True)
+            inner = UseEncoder() if choice == "use" else HashingEncoder()
+            encoder = _encoders[key] = CachedEncoder(inner, directory)
+        return encoder
 
 
 def stderr_progress(label: str) -> Callable[[int, int], None]:
@@ -52,13 +97,6 @@ def stderr_progress(label: str) -> Callable[[int, int], None]:
         sys.stderr.flush()
 
     return report
-
-
-def build_engine(progress: Callable[[int, int], None] | None = None) -> MatchingEngine:
-    """Return an engine indexing every commissioner in the database."""
-    engine = MatchingEngine(encoder=build_encoder())
-    engine.index(experts_from(commissioner_queryset()), progress=progress)
-    return engine
 
 
 # ----- demands, teams and assignment on the database -----
@@ -94,6 +132,37 @@ def find_demand(token: str) -> DemandRecord:
     )
 
 
+def find_demand_list(token: str) -> DemandList:
+    """Return the demand list (需求发布批次) named ``token``, or with 编号 ``token``."""
+    found = (
+        DemandList.objects.filter(name=token).first()
+        or DemandList.objects.filter(code=token).first()
+    )
+    if found is None:
+        raise NotFound(f"找不到需求发布批次“{token}”")
+    return found
+
+
+def _allowed(batch: str | None, centre: str | None, institution: str | None) -> set[str] | None:
+    """Return the ids of the commissioners within the named batch/centre/institution."""
+    if not (batch or centre or institution):
+        return None
+    people = Commissioner.objects.all()
+    if batch:
+        if not Batch.objects.filter(name=batch).exists():
+            raise NotFound(f"批次“{batch}”不存在")
+        people = people.filter(batches__name=batch)
+    if centre:
+        if not InnovationCentre.objects.filter(name=centre).exists():
+            raise NotFound(f"创新中心“{centre}”不存在")
+        people = people.filter(centres__name=centre)
+    if institution:
+        if not Institution.objects.filter(name=institution).exists():
+            raise NotFound(f"单位“{institution}”不存在")
+        people = people.filter(institution__name=institution)
+    return {str(pk) for pk in people.values_list("pk", flat=True)}
+
+
 def recommend(
     engine: MatchingEngine,
     record: DemandRecord,
@@ -101,27 +170,91 @@ def recommend(
     *,
     batch: str | None = None,
     centre: str | None = None,
+    institution: str | None = None,
     include_full: bool = False,
-) -> list[Recommendation]:
-    """Return the top ``k`` commissioners for a stored demand, optionally within a batch/centre.
+) -> MatchResult:
+    """Return the top ``k`` commissioners for a stored demand and whether anyone fits.
 
-    Commissioners whose active projects reached their 同时对接上限 are left out unless
-    ``include_full``; declared conflicts and the enterprise's own staff always are.
+    Optionally only within a batch, centre and/or institution. Commissioners whose active
+    projects reached their 同时对接上限 are left out unless ``include_full``; declared
+    conflicts and the enterprise's own staff always are. Each recommendation carries its
+    confidence (高/中/低); a demand nobody fits says so (``no_fit``, ``no_fit_reason``).
     """
-    allowed: set[str] | None = None
-    if batch or centre:
-        people = Commissioner.objects.all()
-        if batch:
-            if not Batch.objects.filter(name=batch).exists():
-                raise NotFound(f"批次“{batch}”不存在")
-            people = people.filter(batches__name=batch)
-        if centre:
-            if not InnovationCentre.objects.filter(name=centre).exists():
-                raise NotFound(f"创新中心“{centre}”不存在")
-            people = people.filter(centres__name=centre)
-        allowed = {str(pk) for pk in people.values_list("pk", flat=True)}
+    allowed = _allowed(batch, centre, institution)
     keep = None if allowed is None else (lambda expert: expert.id in allowed)
-    return engine.recommend(demand_from(record), k, keep=keep, respect_capacity=not include_full)
+    return engine.match(demand_from(record), k, keep=keep, respect_capacity=not include_full)
+
+
+def no_fit_advice(
+    engine: MatchingEngine,
+    record: DemandRecord,
+    *,
+    filtered: bool = False,
+) -> list[str]:
+    """Return what an officer can do when nobody fits ``record``, in Chinese, best first.
+
+    Research outcomes that fit; when the search was limited (``filtered``: a batch, centre
+    or institution), whether someone outside the limit fits; and which disciplines to ask
+    the dispatching institutions for, with the institutions whose commissioners work in them.
+    """
+    advice: list[str] = []
+    outcomes = recommend_outcomes(record, 3)
+    if outcomes:
+        titles = "、".join(f"《{match.title}》" for match in outcomes)
+        advice.append(f"可对接的科技成果：{titles}。")
+    if filtered:
+        wider = engine.match(demand_from(record), 3, explain=False)
+        if not wider.no_fit and wider.recommendations:
+            people = commissioners_by_id([item.expert_id for item in wider.recommendations])
+            names = "、".join(
+                people[item.expert_id].name
+                for item in wider.recommendations
+                if item.expert_id in people
+            )
+            advice.append(f"不限批次、中心和单位时有合适人选：{names}。")
+    disciplines = engine.demand_disciplines(demand_from(record))
+    if disciplines:
+        fields = "、".join(disciplines)
+        institutions = engine.institutions_in(disciplines)
+        where = f"，如{'、'.join(institutions)}" if institutions else ""
+        advice.append(f"建议向派出单位征集{fields}方向的专家{where}。")
+    return advice
+
+
+class ConflictOfInterest(Exception):
+    """The engine bars this pair: a declared conflict, or the commissioner works there."""
+
+
+def explain_pair(
+    demand: DemandRecord, commissioner: Commissioner, engine: MatchingEngine | None = None
+) -> tuple[float, str, list[str]]:
+    """Return the engine's score, explanation text and matched terms for one pair.
+
+    ``engine`` defaults to the process-wide one. Raises ConflictOfInterest (with a Chinese
+    message) when the engine bars the pair: a declared conflict of interest, or the
+    commissioner works for the enterprise. A commissioner the engine has not indexed (or who
+    shares nothing with the demand) scores 0 with no explanation.
+    """
+    engine = engine if engine is not None else shared_engine()
+    query = demand_from(demand)
+    expert = engine.experts.get(str(commissioner.pk))
+    if (
+        expert is not None
+        and query.enterprise
+        and (query.enterprise in expert.conflicts or query.enterprise == expert.institution)
+    ):
+        raise ConflictOfInterest(
+            _("特派员“%(name)s”与企业“%(enterprise)s”存在利益冲突，不能推荐对接")
+            % {"name": commissioner.name, "enterprise": query.enterprise}
+        )
+    wanted = str(commissioner.pk)
+    found = engine.recommend(
+        query, 1, keep=lambda candidate: candidate.id == wanted, respect_capacity=False
+    )
+    if not found or found[0].explanation is None:
+        return 0.0, "", []
+    explanation = found[0].explanation
+    return found[0].score, explanation.text, list(explanation.matched_terms)
 
 
 # Below these fused scores the demo data's best match was from another industry (an outcome
@@ -136,30 +269,58 @@ def recommend_outcomes(
 ) -> list[CatalogMatch]:
     """Return the research outcomes (路演成果) that best fit a demand, with explanations."""
     demand = replace(demand_from(record), enterprise="")  # an outcome has no employer conflict
-    return [match for match in OUTCOMES.recommend(demand, k) if match.score >= min_score]
+    return [match for match in catalogs.recommend(OUTCOMES, demand, k) if match.score >= min_score]
 
 
 def recommend_demands(
-    engine: MatchingEngine | None,
     commissioner: Commissioner,
     k: int = 10,
     *,
     min_score: float = DEMAND_MIN_SCORE,
+    engine: MatchingEngine | None = None,
 ) -> list[CatalogMatch]:
     """Return the open demands (已发布/对接中) that best fit a commissioner, with explanations.
 
     Demands of the commissioner's employer and of enterprises they declared a conflict with
-    are left out. ``engine`` is accepted for symmetry with :func:`recommend` and unused: the
-    demand index has its own engine kept in step with the database.
+    are left out. The open-demand index finds the candidates; each is then scored and
+    explained by the commissioner engine (``engine``, default the process-wide one) exactly
+    as the demand's matching page scores the pair, so the same pair shows the same score and
+    wording on every page.
     """
-    del engine
+    engine = engine if engine is not None else shared_engine()
     person = commissioner_queryset().get(pk=commissioner.pk)
     expert = expert_from(person)
     barred = {expert.institution, *expert.conflicts}
-    found = OPEN_DEMANDS.recommend(
-        expert_query(person), k, keep=lambda document: document.institution not in barred
+    found = catalogs.recommend(
+        OPEN_DEMANDS,
+        expert_query(person),
+        3 * k,
+        keep=lambda document: document.institution not in barred,
     )
-    return [match for match in found if match.score >= min_score]
+    records = DemandRecord.objects.select_related("enterprise").in_bulk(
+        [match.id for match in found]
+    )
+    rescored: list[CatalogMatch] = []
+    for match in found:
+        record = records.get(match.id)
+        if record is None:
+            continue
+        try:
+            score, text, terms = explain_pair(record, person, engine)
+        except ConflictOfInterest:
+            continue
+        if score >= min_score:
+            rescored.append(
+                replace(match, score=score, explanation_text=text, matched_terms=tuple(terms))
+            )
+    rescored.sort(key=lambda match: (-match.score, match.id))
+    return rescored[:k]
+
+
+def team_skills(engine: MatchingEngine, record: DemandRecord) -> list[str]:
+    """Return the skills a team for ``record`` must cover: its 所需技能, else its technical
+    terms (never everyday words; :meth:`MatchingEngine.skill_terms`)."""
+    return engine.skill_terms(demand_from(record))
 
 
 @dataclass(frozen=True)
@@ -181,8 +342,10 @@ def propose_team(
     A candidate's affinity to a skill is the engine's score of the skill phrase alone; the
     skills are the demand's 所需技能, or its salient keywords when none are listed.
     """
+    from tepai.matching.teams import TeamCandidate, assemble_team
+
     demand = demand_from(record)
-    skills = list(demand.skills) or engine.analyzer.keywords(demand.text, 4)
+    skills = team_skills(engine, record)
     candidates = engine.recommend(demand, pool, explain=False)
     ids = [candidate.expert_id for candidate in candidates]
     per_skill = {skill: engine.skill_affinity(skill, ids) for skill in skills}
@@ -203,43 +366,6 @@ def propose_team(
         institutions = {engine.experts[m.expert_id].institution for m in members}
         team = replace(team, members=members, institutions=len(institutions))
     return TeamProposal(skills, team)
-
-
-def assign_list(
-    engine: MatchingEngine,
-    name: str,
-    *,
-    max_load: int,
-    per_demand_min: int,
-    per_demand_max: int,
-    candidates: int = 50,
-    fair: bool = False,
-) -> tuple[list[DemandRecord], AssignmentResult]:
-    """Return the demands of list ``name`` and their optimal assignment to commissioners."""
-    demand_list = (
-        DemandList.objects.filter(name=name).first() or DemandList.objects.filter(code=name).first()
-    )
-    if demand_list is None:
-        raise NotFound(f"找不到需求发布批次“{name}”")
-    records = list(
-        demand_list.demands.exclude(
-            status__in=[DemandStatus.CLOSED, DemandStatus.COMPLETED, DemandStatus.DRAFT]
-        ).select_related("enterprise")
-    )
-    pairs = []
-    for record in records:
-        for recommendation in engine.recommend(
-            demand_from(record), candidates, explain=False, respect_capacity=False
-        ):
-            pairs.append((str(record.pk), recommendation.expert_id, recommendation.score))
-    result = solve_assignment(
-        pairs,
-        max_load=max_load,
-        per_demand_min=per_demand_min,
-        per_demand_max=per_demand_max,
-        fair=fair,
-    )
-    return records, result
 
 
 def commissioners_by_id(ids: list[str]) -> dict[str, Commissioner]:

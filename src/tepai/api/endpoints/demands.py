@@ -25,6 +25,7 @@ from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
 from tepai.demands.forms import DemandForm
 from tepai.demands.models import Demand, DemandStatus
+from tepai.institutions.models import Institution
 from tepai.programs.models import Batch, InnovationCentre
 
 # An enterprise edits a demand only before it is published; afterwards commissioners may
@@ -161,14 +162,20 @@ class RecommendationOut(Schema):
     rank: int = Field(description="名次，从 1 开始")
     score: float = Field(description="匹配度")
     commissioner: RecommendedCommissioner = Field(description="推荐的特派员")
+    confidence: str = Field(description="把握度：高、中或低（按该需求在全部人选中的情况计算）")
     explanation: str = Field(description="推荐理由（中文）")
     matched_terms: list[str] = Field(description="命中的关键词")
 
 
 class RecommendationsOut(Schema):
-    """为一项需求推荐的特派员，按匹配度排序。"""
+    """为一项需求推荐的特派员，按匹配度排序；无人适合时说明原因和建议。"""
 
     demand: Ref = Field(description="技术需求")
+    no_fit: bool = Field(description="现有（筛选范围内的）特派员中是否没有合适人选")
+    no_fit_reason: str = Field(description="无人适合的原因（中文）；有合适人选时为空")
+    uncovered: list[str] = Field(description="需求中没有任何特派员覆盖的关键内容")
+    fit_probability: float = Field(description="最佳人选确实合适的估计概率（0–1）")
+    advice: list[str] = Field(description="无人适合时的建议（可对接成果、其他批次、征集方向）")
     results: list[RecommendationOut] = Field(description="推荐结果，按匹配度从高到低")
 
 
@@ -176,6 +183,7 @@ class RecommendationQuery(Schema):
     top: int = Field(10, ge=1, le=MAX_RECOMMENDATIONS, description="推荐人数（1–50）")
     batch: int | None = Field(None, description="只在该批次（ID）的特派员中推荐")
     centre: int | None = Field(None, description="只在该创新中心（ID）的特派员中推荐")
+    institution: int | None = Field(None, description="只在该单位（ID）的特派员中推荐")
     include_full: bool = Field(False, description="包括已达同时对接上限的特派员")
 
 
@@ -207,14 +215,20 @@ def recommendations(
         raise Forbidden(_("无权查看推荐结果"))
     batch = _name_of(Batch, query.batch, "batch")
     centre = _name_of(InnovationCentre, query.centre, "centre")
-    found = service.recommend(
-        shared_engine(),
+    institution = _name_of(Institution, query.institution, "institution")
+    engine = shared_engine()
+    result = service.recommend(
+        engine,
         demand,
         query.top,
         batch=batch,
         centre=centre,
+        institution=institution,
         include_full=query.include_full,
     )
+    found = result.recommendations
+    filtered = bool(batch or centre or institution)
+    advice = service.no_fit_advice(engine, demand, filtered=filtered) if result.no_fit else []
     people = Commissioner.objects.select_related("institution").in_bulk(
         [int(item.expert_id) for item in found]
     )
@@ -234,11 +248,20 @@ def recommendations(
                     "title": person.title,
                     "institution": person.institution.name,
                 },
+                "confidence": item.confidence,
                 "explanation": explanation.text if explanation else "",
                 "matched_terms": list(explanation.matched_terms) if explanation else [],
             }
         )
-    return {"demand": demand, "results": results}
+    return {
+        "demand": demand,
+        "no_fit": result.no_fit,
+        "no_fit_reason": result.no_fit_reason,
+        "uncovered": list(result.uncovered),
+        "fit_probability": result.fit_probability,
+        "advice": advice,
+        "results": results,
+    }
 
 
 def mount_extras(router: Router) -> None:

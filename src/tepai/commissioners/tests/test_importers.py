@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 from io import StringIO
 from pathlib import Path
@@ -9,8 +10,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
-from tepai.commissioners.importers import CommissionerImporter, WorkItemImporter
+from tepai.commissioners.importers import (
+    CommissionerImporter,
+    WorkItemImporter,
+    parse_keywords,
+    parse_outcomes,
+)
 from tepai.commissioners.models import Commissioner, WorkItem
 from tepai.core.importing import ImportFailed
 from tepai.core.tests.import_helpers import (
@@ -23,6 +30,7 @@ from tepai.core.tests.import_helpers import (
     write_xlsx,
 )
 from tepai.institutions.models import Institution
+from tepai.matchmaking.records import expert_from
 from tepai.programs.models import Batch, InnovationCentre, Team
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +312,7 @@ def _counts() -> dict[str, int]:
         "batch links": Commissioner.batches.through.objects.count(),
         "team links": Commissioner.teams.through.objects.count(),
         "centre links": Commissioner.centres.through.objects.count(),
+        "work items": WorkItem.objects.count(),
     }
 
 
@@ -655,3 +664,169 @@ def test_a_person_in_two_batches_keeps_the_team_of_one_of_them(tmp_path: Path) -
     assert import_errors(CommissionerImporter, no_batch) == [
         "第2行 所属团队: 填写团队时须同时填写批次"
     ]
+
+
+# ----- 关键词 and 代表性成果: what a roster adds so its people can be matched ----------------
+ROSTER = [*HEADER, "关键词", "代表性成果"]
+ROSTER_PERSON = ["ZJ-01", "张三", "男", "1981-03-02", "浙江大学", "教授", "博士", "纺织、印染"]
+
+
+def _roster_row(keywords: str | None, outcomes: str | None) -> list[str | None]:
+    return [*ROSTER_PERSON, keywords, outcomes]
+
+
+def _person(name: str, born: str, outcomes: str) -> list[str | None]:
+    return [None, name, "男", born, "浙江大学", "教授", "博士", "纺织", None, outcomes]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_keywords_are_split_like_research_fields_and_also_on_spaces() -> None:
+    assert parse_keywords("翅片积灰 高支纱、纺纱/捻度；印染，machine learning\n5G 通信") == [
+        "翅片积灰",
+        "高支纱",
+        "纺纱",
+        "捻度",
+        "印染",
+        "machine learning",
+        "5G",
+        "通信",
+    ]
+    assert parse_keywords("纺纱　纺纱") == ["纺纱"]  # a full-width space; repeats dropped
+
+
+def test_keywords_join_the_research_fields_the_matching_engine_reads(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "roster.csv", [ROSTER, _roster_row("翅片积灰 印染、高支纱", None)])
+
+    run_import(CommissionerImporter, path)
+
+    commissioner = Commissioner.objects.get()
+    # After the 研究方向, without repeating 印染.
+    assert commissioner.research_fields == ["纺织", "印染", "翅片积灰", "高支纱"]
+    assert expert_from(commissioner).fields == ("纺织", "印染", "翅片积灰", "高支纱")
+
+
+def test_outcome_cells_are_split_into_titles_and_notes() -> None:
+    entries = parse_outcomes(
+        "高支棉纱纺纱工艺优化：断头率降低30%；一种棉花、小麦通用播种机\n"
+        "配比1:1的混纺工艺: 说明;;高支棉纱纺纱工艺优化\r\n彩棉育种；彩棉育种：新品种"
+    )
+
+    assert [(entry.title, entry.note) for entry in entries] == [
+        ("高支棉纱纺纱工艺优化", "断头率降低30%"),  # the repeat without a 说明 adds nothing
+        ("一种棉花、小麦通用播种机", ""),
+        ("配比1:1的混纺工艺", "说明"),
+        ("彩棉育种", "新品种"),  # a repeat with the 说明 the first lacked gives it
+    ]
+    assert str(entries[0]) == "高支棉纱纺纱工艺优化：断头率降低30%"
+
+
+def test_outcomes_become_work_items_created_or_updated_by_title_never_twice(
+    tmp_path: Path,
+) -> None:
+    commissioner = make_commissioner("张三", "ZJ-01")
+    WorkItem.objects.create(
+        commissioner=commissioner, kind="patent", title="一种棉花播种机", text="旧内容", year=2021
+    )
+    WorkItem.objects.create(commissioner=commissioner, kind="paper", title="棉纺：高支纱")
+    cell = "高支棉纱纺纱工艺优化：断头率降低30%\n一种棉花播种机：新说明；棉纺：高支纱；彩棉育种"
+    path = write_csv(tmp_path / "roster.csv", [ROSTER, _roster_row(None, cell)])
+
+    result = run_import(CommissionerImporter, path)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert result.related_created == {"代表性成果": 2}
+    assert "同时新建 代表性成果 2 个" in result.summary()
+    items = {item.title: (item.kind, item.text, item.year) for item in WorkItem.objects.all()}
+    assert items == {
+        "高支棉纱纺纱工艺优化": ("other", "断头率降低30%", None),
+        # An existing item keeps its kind and year and takes the new 说明.
+        "一种棉花播种机": ("patent", "新说明", 2021),
+        # Exactly an existing title: that item, not a new "棉纺" with the 说明 "高支纱".
+        "棉纺：高支纱": ("paper", "", None),
+        "彩棉育种": ("other", "", None),
+    }
+
+    again = run_import(CommissionerImporter, path)
+
+    assert (again.created, again.updated, again.related_created) == (0, 1, {})
+    assert WorkItem.objects.count() == 4
+    # An empty cell keeps the work items; so does a cell naming only some of them.
+    run_import(CommissionerImporter, write_csv(tmp_path / "b.csv", [ROSTER, _roster_row("", "")]))
+    assert WorkItem.objects.count() == 4
+
+
+def test_a_new_commissioner_gets_the_outcomes_of_their_row(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "roster.xlsx", [ROSTER, _roster_row("纺纱", "彩棉纺纱工艺：提高色牢度")]
+    )
+
+    assert run_import(CommissionerImporter, path).created == 1
+
+    [item] = Commissioner.objects.get().work_items.all()
+    assert (item.title, item.text, item.kind) == ("彩棉纺纱工艺", "提高色牢度", "other")
+
+
+def test_bad_outcome_cells_are_row_errors_and_nothing_is_written(tmp_path: Path) -> None:
+    before = _counts()
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ROSTER,
+            _roster_row("纺纱", "好成果：写入后会被撤销"),
+            _person("李四", "1982-03-02", "：只有说明没有标题"),
+            _person("王五", "1983-03-02", "长" * 301),
+            _person("赵六", "1984-03-02", "同一成果：说明甲；同一成果：说明乙"),
+        ],
+    )
+
+    errors = import_errors(CommissionerImporter, path)
+
+    assert errors == [
+        "第3行 代表性成果: “：只有说明没有标题”缺少标题（每项写“标题”或“标题：说明”）",
+        f"第4行 代表性成果: 标题“{'长' * 20}…”超过300字",
+        "第5行 代表性成果: “同一成果”写了两次，说明不同",
+    ]
+    assert _counts() == before
+
+
+def test_an_export_with_outcomes_and_keywords_reimports_as_an_update(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "roster.csv", [ROSTER, _roster_row("翅片积灰", "彩棉纺纱：色牢度")])
+    run_import(CommissionerImporter, path)
+    commissioner = Commissioner.objects.get()
+    WorkItem.objects.create(
+        commissioner=commissioner, kind="paper", title="棉纺：高支纱", text="甲"
+    )
+    # A title with a separator cannot go into the cell: it stays out, and stays as it is.
+    WorkItem.objects.create(commissioner=commissioner, kind="paper", title="甲；乙", text="乙")
+    exported = tmp_path / "export.csv"
+    call_command("export", "commissioners", "-o", str(exported), stderr=StringIO())
+    [header, row] = _csv_rows(exported)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["研究方向"] == "纺织、印染、翅片积灰"
+    assert cells["关键词"] == ""
+    assert cells["代表性成果"] == "彩棉纺纱；棉纺：高支纱"
+    before = {item.title: (item.kind, item.text) for item in WorkItem.objects.all()}
+
+    result = run_import(CommissionerImporter, exported)
+
+    assert (result.created, result.updated, result.related_created) == (0, 1, {})
+    assert {item.title: (item.kind, item.text) for item in WorkItem.objects.all()} == before
+    commissioner.refresh_from_db()
+    assert commissioner.research_fields == ["纺织", "印染", "翅片积灰"]
+
+
+def test_the_template_explains_the_new_columns(tmp_path: Path) -> None:
+    target = tmp_path / "template.xlsx"
+    call_command("template", "commissioners", "-o", str(target), stderr=StringIO())
+
+    explanation = {
+        row[0]: row[1:] for row in load_workbook(target)["填写说明"].iter_rows(values_only=True)
+    }
+    assert explanation["关键词"][0] == "选填"
+    assert "研究方向" in explanation["关键词"][1]
+    assert explanation["代表性成果"][0] == "选填"
+    assert "标题：说明" in explanation["代表性成果"][1]

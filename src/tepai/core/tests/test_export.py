@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from tepai.activities.models import Activity, ActivityKind
 from tepai.cases.models import Case
 from tepai.commissioners.importers import CommissionerImporter
-from tepai.commissioners.models import Commissioner, DatePrecision
+from tepai.commissioners.models import Commissioner, DatePrecision, WorkItem, WorkItemKind
 from tepai.core.choices import Degree, Gender, IndustryCluster, TitleLevel
 from tepai.core.importing import read_table
 from tepai.core.importing.exporting import (
@@ -163,6 +163,8 @@ def test_it_formats_values_as_the_importer_parses_them_whatever_the_language() -
     )
     person.teams.add(team)
     person.centres.add(centre)
+    for title in ("彩棉纺纱工艺", "一种纺纱机；及其控制方法", "棉纺：高支纱"):
+        WorkItem.objects.create(commissioner=person, kind=WorkItemKind.PATENT, title=title)
     uncoded = make_commissioner("王五", birth_date=datetime.date(1979, 12, 31))
     enterprise = make_enterprise(code="QY-001")
     demand = Demand.objects.create(
@@ -214,6 +216,9 @@ def test_it_formats_values_as_the_importer_parses_them_whatever_the_language() -
         "手机号码": "138****5678",
         "电子邮箱": "l***@example.edu.cn",
         "个人简介": "",
+        # Keywords were stored with the 研究方向; titles with a ； would read back as two.
+        "关键词": None,
+        "代表性成果": "彩棉纺纱工艺；棉纺：高支纱",
     }
     assert people["王五"]["出生日期"] == "1979-12-31"
     assert people["王五"]["批次"] == ""

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
+from django.test import override_settings
 
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
@@ -124,12 +125,20 @@ def test_loading_twice_changes_nothing() -> None:
     assert _counts() == before
 
 
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
 def test_the_command_builds_the_demo_and_prints_the_logins(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    from tepai.matchmaking import live
+
     monkeypatch.setenv("TEPAI_DEMO_PASSWORD", "Demo-Passw0rd")
-    call_command("demo", "--no-serve")
+    live.reset()
+    with override_settings(TEPAI_CACHE_DIR=tmp_path):
+        call_command("demo", "--no-serve")
+    live.reset()
     out = capsys.readouterr().out
+    # The matching engine is warmed, so `tepai match …` finds every vector cached.
+    assert "匹配引擎预热完成：48 名特派员，" in out
     assert "演示账号（密码均为：Demo-Passw0rd）：" in out
     for line in (
         "admin         管理员",

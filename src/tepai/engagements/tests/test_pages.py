@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
 from tepai.engagements.tests.conftest import World, make_demand
 from tepai.matchmaking.catalogs import OPEN_DEMANDS
+from tepai.matchmaking.service import explain_pair
 from tepai.projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -124,11 +126,60 @@ def test_the_workspace_suggests_open_demands_that_fit_the_commissioner(world: Wo
     page = _client(world.commissioner_user).get(reverse("engagements:me")).content.decode()
     suggested = page.split('id="suggested"', 1)[1].split("</section>", 1)[0]
     assert reverse("web:demands-detail", args=[world.demand.pk]) in suggested
-    assert "推荐需求" in suggested  # the explanation
+    # The same score and wording as the demand's matching page shows for this pair.
+    _score, explanation, _terms = explain_pair(world.demand, world.commissioner)
+    assert explanation and explanation in suggested
     world.demand.status = DemandStatus.CLOSED
     world.demand.save()
     page = _client(world.commissioner_user).get(reverse("engagements:me")).content.decode()
     assert "暂无与您方向相近的开放需求" in page
+
+
+def _profile_section(client: Client) -> str:
+    page = client.get(reverse("engagements:me")).content.decode()
+    return page.split('id="profile"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_workspace_shows_how_complete_the_matching_profile_is(world: World) -> None:
+    # 周印染 has research fields and a work item but no bio.
+    client = _client(world.commissioner_user)
+    section = _profile_section(client)
+    assert "完整度 67%" in section and "基本完整" in section
+    assert "研究方向/关键词：已填写 2 项" in section
+    assert "代表性成果：已填写 1 项" in section
+    assert "个人简介：未填写" in section
+    assert "补充个人简介" in section and "添加代表性成果：" not in section
+    edit = reverse("web:commissioners-edit", args=[world.commissioner.pk])
+    mine = f"{reverse('web:work-items-list')}?commissioner={world.commissioner.pk}"
+    assert f'href="{edit}"' in section
+    assert f'href="{reverse("web:work-items-create")}"' in section
+    assert f'href="{mine}"' in section
+    # The links lead to pages the commissioner may use: their profile form, a new work item.
+    assert client.get(edit).status_code == 200
+    assert client.get(reverse("web:work-items-create")).status_code == 200
+    assert "印染车间在线测色与染色自动化" in client.get(mine).content.decode()
+
+    world.commissioner.bio = "长期从事印染工艺研究。"
+    world.commissioner.save()
+    section = _profile_section(client)
+    assert "完整度 100%" in section and "请补充" not in section
+
+
+def test_a_roster_only_profile_asks_for_outcomes_and_a_bio_in_either_language(
+    world: World,
+) -> None:
+    client = _client(world.other_commissioner_user)  # 林果树: one research field, nothing else
+    section = _profile_section(client)
+    assert "完整度 33%" in section and "待完善" in section
+    assert "添加代表性成果：" in section and "补充个人简介：" in section
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    section = _profile_section(client)
+    assert "33% complete" in section and "Incomplete" in section
+    assert "Research fields/keywords: 1 entry" in section
+    assert "Biography: missing" in section
+    assert "Add representative work: projects you led" in section
+    assert "Add a biography:" in section
 
 
 def test_nobody_answers_someone_elses_proposal(world: World) -> None:

@@ -1,4 +1,5 @@
-"""The commissioner's workspace (/me/): proposals, projects, work log, KPI contribution."""
+"""The commissioner's workspace (/me/): proposals, profile completeness, projects, work log,
+KPI contribution."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tepai.accounts.decorators import role_required
 from tepai.accounts.permissions import visible
 from tepai.accounts.roles import Role
 from tepai.activities.models import Activity
+from tepai.commissioners.profile import profile_completeness
 from tepai.engagements.forms import ActivityLogForm, AnswerForm
 from tepai.engagements.kpi import contribution
 from tepai.engagements.models import OPEN_STATUSES, Proposal
@@ -46,7 +48,8 @@ def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResp
             "activity_form": activity_form,
             "answer_form": AnswerForm(),
             "kpis": contribution(me),
-            "suggested": recommend_demands(None, me, 5),
+            "profile": profile_completeness(me),
+            "suggested": recommend_demands(me, 5),
         },
     )
 

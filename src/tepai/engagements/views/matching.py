@@ -15,23 +15,49 @@ from tepai.accounts.roles import Role, role_of
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand
 from tepai.engagements import services
-from tepai.engagements.matching import demand_matching
+from tepai.engagements.matching import MatchingFilters, demand_matching
 from tepai.engagements.models import Proposal
 from tepai.engagements.views.common import back
+from tepai.institutions.models import Institution
+from tepai.programs.models import Batch, InnovationCentre
+
+
+def _choice(request: HttpRequest, name: str, allowed: list[str]) -> str | None:
+    """Return the filter value ``name`` if it is one of ``allowed`` (else None: ignored)."""
+    value = request.GET.get(name, "").strip()
+    return value if value in allowed else None
 
 
 @role_required(Role.ADMIN, Role.AUDITOR)
 def demand_matching_page(request: HttpRequest, pk: int) -> HttpResponse:
     demand = get_object_or_404(Demand.objects.select_related("enterprise"), pk=pk)
-    include_full = request.GET.get("full") == "1"
-    data = demand_matching(demand, include_full=include_full)
+    # Choices come from the registries, so a hand-written URL can only pick among them.
+    batches = list(Batch.objects.order_by("dispatch_date", "name").values_list("name", flat=True))
+    centres = list(InnovationCentre.objects.order_by("name").values_list("name", flat=True))
+    institutions = list(
+        Institution.objects.filter(commissioners__isnull=False)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    filters = MatchingFilters(
+        batch=_choice(request, "batch", batches),
+        centre=_choice(request, "centre", centres),
+        institution=_choice(request, "institution", institutions),
+        include_full=request.GET.get("full") == "1",
+    )
+    data = demand_matching(demand, filters=filters)
     return render(
         request,
         "engagements/demand_matching.html",
         {
             "demand": demand,
             "data": data,
-            "include_full": include_full,
+            "filters": filters,
+            "batches": batches,
+            "centres": centres,
+            "institutions": institutions,
+            "include_full": filters.include_full,
             "is_admin": role_of(request.user) is Role.ADMIN,
             "can_propose": role_of(request.user) is Role.ADMIN
             and demand.status in services.PROPOSABLE,

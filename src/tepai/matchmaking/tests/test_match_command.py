@@ -22,10 +22,17 @@ def _json(*args: str) -> object:
     return json.loads(out.getvalue())
 
 
+def _recommendations(*args: str) -> list[dict[str, object]]:
+    """Return the ranked rows of `tepai match recommend --format json`."""
+    data = _json("recommend", *args)
+    assert isinstance(data, dict)
+    return data["recommendations"]
+
+
 def test_recommend_finds_the_dyeing_expert_with_the_real_encoder() -> None:
     load_demo()
-    rows = _json("recommend", "--demand", "D-026", "--top", "5")
-    assert isinstance(rows, list) and len(rows) == 5
+    rows = _recommendations("--demand", "D-026", "--top", "5")
+    assert len(rows) == 5
     assert rows[0]["expert_code"] == "ZJ2-02"  # 周明轩, printing and dyeing digitalisation
     assert [row["rank"] for row in rows] == [1, 2, 3, 4, 5]
     for row in rows:
@@ -153,19 +160,22 @@ def test_bad_score_files_name_the_line(tmp_path: Path) -> None:
 
 
 @override_settings(TEPAI_MATCH_ENCODER="hashing")
-def test_eval_prints_the_metrics(tmp_path: Path) -> None:
+def test_eval_prints_the_metrics_and_writes_the_run(tmp_path: Path) -> None:
     (tmp_path / "corpus.jsonl").write_text(
         '{"_id": "a", "title": "甲", "text": "直接空冷凝汽器翅片清洗", "items": []}\n'
         '{"_id": "b", "title": "乙", "text": "苹果矮化密植栽培", "items": ["果园水肥一体化"]}\n',
         encoding="utf-8",
     )
     (tmp_path / "queries.jsonl").write_text(
-        '{"_id": "q1", "text": "空冷岛散热片清洗"}\n{"_id": "q2", "text": "苹果园施肥"}\n',
+        '{"_id": "q1", "text": "空冷岛散热片清洗"}\n{"_id": "q2", "text": "苹果园施肥"}\n'
+        '{"_id": "q3", "title": "功率模块封装焊料层空洞率高", "text": "IGBT真空回流焊"}\n',
         encoding="utf-8",
     )
+    # q3 has no qrels line: nobody in the corpus fits it.
     (tmp_path / "qrels.tsv").write_text(
         "query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t1\n", encoding="utf-8"
     )
+    run = tmp_path / "run.jsonl"
     data = _json(
         "eval",
         "--corpus",
@@ -174,17 +184,99 @@ def test_eval_prints_the_metrics(tmp_path: Path) -> None:
         str(tmp_path / "queries.jsonl"),
         "--qrels",
         str(tmp_path / "qrels.tsv"),
+        "--run-out",
+        str(run),
     )
-    assert data == {"ndcg@5": 1.0, "ndcg@10": 1.0, "recall@10": 1.0, "mrr": 1.0, "queries": 2}
+    assert data == {
+        "ndcg@5": 1.0,
+        "ndcg@10": 1.0,
+        "recall@10": 1.0,
+        "mrr": 1.0,
+        "precision@5": 0.2,
+        "top1": 1.0,
+        "no_fit_recall": 1.0,
+        "false_no_fit": 0.0,
+        "queries": 2,
+        "no_fit_queries": 1,
+    }
+    lines = [json.loads(line) for line in run.read_text(encoding="utf-8").splitlines()]
+    assert [line["query"] for line in lines] == ["q1", "q2", "q3"]
+    assert lines[0]["ranking"][0] == "a" and lines[0]["no_fit"] is False
+    assert lines[2]["no_fit"] is True and set(lines[2]) == {"query", "ranking", "no_fit"}
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_eval_refuses_qrels_for_a_query_it_was_not_given(tmp_path: Path) -> None:
+    (tmp_path / "corpus.jsonl").write_text('{"_id": "a", "text": "纺纱"}\n', encoding="utf-8")
+    (tmp_path / "queries.jsonl").write_text('{"_id": "q1", "text": "纺纱"}\n', encoding="utf-8")
+    (tmp_path / "qrels.tsv").write_text("query-id\tcorpus-id\tscore\nq9\ta\t1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="q9"):
+        call_command(
+            "match",
+            "eval",
+            "--corpus",
+            str(tmp_path / "corpus.jsonl"),
+            "--queries",
+            str(tmp_path / "queries.jsonl"),
+            "--qrels",
+            str(tmp_path / "qrels.tsv"),
+        )
 
 
 @override_settings(TEPAI_MATCH_ENCODER="hashing")
 def test_recommend_can_stay_within_a_batch_or_centre() -> None:
     load_demo()
-    first = _json("recommend", "--demand", "D-026", "--top", "5", "--batch", "第一批")
+    first = _recommendations("--demand", "D-026", "--top", "5", "--batch", "第一批")
     assert first and all(row["expert_code"].startswith("ZJ1-") for row in first)
     centre = "浙阿纺织服装科技创新（国家高新区）中心"
-    textile = _json("recommend", "--demand", "D-026", "--top", "3", "--centre", centre)
+    textile = _recommendations("--demand", "D-026", "--top", "3", "--centre", centre)
     assert textile and all(row["expert_code"].startswith("ZJ2-") for row in textile)
     with pytest.raises(CommandError, match="批次“第九批”不存在"):
         call_command("match", "recommend", "--demand", "D-026", "--batch", "第九批")
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_the_cli_and_the_web_assign_a_list_identically() -> None:
+    from tepai.commissioners.models import Commissioner
+    from tepai.demands.models import DemandList
+    from tepai.engagements import services
+    from tepai.engagements.assignment import run_assignment as page_assignment
+    from tepai.projects.models import ProjectStatus
+
+    load_demo()
+    name = "阿克苏地区2024年工业领域重大科技攻关需求"
+    demand_list = DemandList.objects.get(name=name)
+    limits = {"max_load": 2, "per_demand_min": 1, "per_demand_max": 2}
+    first = page_assignment(demand_list, **limits)
+    assert first.feasible and len(first.pairings) >= 3, first.reasons
+    # Two constraints only the web used to count: an open proposal (its pair is not offered
+    # again and counts against the commissioner's load) and a commissioner's own cap.
+    proposed = first.pairings[0]
+    services.propose(proposed.demand, proposed.commissioner, None, score=proposed.score)
+    capped = next(p.commissioner for p in first.pairings if p.commissioner != proposed.commissioner)
+    capped.max_load = capped.projects.filter(
+        status__in=[ProjectStatus.SIGNED, ProjectStatus.IN_PROGRESS]
+    ).count()
+    capped.save()
+    page = page_assignment(demand_list, **limits)
+    cli = _json(
+        "assign",
+        "--list",
+        name,
+        *("--max-load", "2", "--per-demand-min", "1", "--per-demand-max", "2"),
+    )
+    assert isinstance(cli, dict)
+    web_pairs = {(str(p.demand.pk), str(p.commissioner.pk)) for p in page.pairings}
+    cli_pairs = {(row["demand"], row["expert"]) for row in cli["assignments"]}
+    assert cli_pairs == web_pairs
+    assert cli["objective"] == pytest.approx(page.objective)
+    assert cli["already_open"] == {str(proposed.demand.pk): 1}
+    assert (str(proposed.demand.pk), str(proposed.commissioner.pk)) not in cli_pairs
+    assert str(capped.pk) not in {expert for _demand, expert in cli_pairs}
+    assert Commissioner.objects.filter(pk=capped.pk, max_load=capped.max_load).exists()
+
+
+@override_settings(TEPAI_MATCH_ENCODER="hashing")
+def test_assign_names_a_list_that_does_not_exist() -> None:
+    with pytest.raises(CommandError, match="找不到需求发布批次“无此批次”"):
+        call_command("match", "assign", "--list", "无此批次")

@@ -12,6 +12,7 @@ from tepai.audit import context as audit_context
 from tepai.core.importing import ImportFailed
 from tepai.demo.accounts import ensure_demo_accounts
 from tepai.demo.loader import demo_password, load_demo
+from tepai.matchmaking.warmup import warm_up
 from tepai.programs.models import Batch
 from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("init", verbosity=options["verbosity"])
+        call_command("init", verbosity=options["verbosity"], skip_warm_up=True)
         self.stdout.write("正在载入演示数据……")
         with audit_context.command("tepai demo"):
             try:
@@ -37,6 +38,9 @@ class Command(BaseCommand):
                 raise CommandError("演示数据载入失败，已全部撤销") from failure
             password = demo_password(settings.TEPAI_HOME)
             accounts = ensure_demo_accounts(password)
+        # Index the programme and cache every vector now, so `tepai match …` on the demo
+        # never loads the sentence encoder and the first matching page is fast.
+        warm_up(persist=True, progress=lambda line: self.stdout.write(f"  {line}"))
         for batch in Batch.objects.all():
             stats = batch_report(batch)
             self.stdout.write(

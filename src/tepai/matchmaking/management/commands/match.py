@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tepai.matching import InfeasibleAssignment, InvalidInput, MatchingError
-from tepai.matching.assignment import (
-    assignment_to_json,
-    read_conflicts,
-    read_scores,
-    solve_assignment,
-)
-from tepai.matching.engine import MatchingEngine
-from tepai.matching.evaluation import (
-    evaluate_run,
-    load_corpus,
-    load_qrels,
-    load_queries,
-    run_ranker,
-)
 from tepai.matchmaking import service
-from tepai.matchmaking.catalogs import CatalogMatch
+from tepai.matchmaking.live import shared_engine, snapshots
+
+if TYPE_CHECKING:
+    from tepai.matching.engine import MatchingEngine
+    from tepai.matchmaking.catalogs import CatalogMatch
 
 
 class Command(BaseCommand):
@@ -31,6 +21,9 @@ class Command(BaseCommand):
         "供需对接：recommend 推荐特派员；outcomes 推荐成果；demands 为特派员推荐需求；"
         "team 组团；assign 整批需求最优分配；eval 评测。"
     )
+    # The system checks import every URL module (the web views, the API schema, SciPy):
+    # about a second a call spent on nothing this read-only command uses.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -39,6 +32,7 @@ class Command(BaseCommand):
         recommend.add_argument("--top", type=int, default=10)
         recommend.add_argument("--batch", help="只在该批次的特派员中推荐")
         recommend.add_argument("--centre", help="只在该创新中心的特派员中推荐")
+        recommend.add_argument("--institution", help="只在该单位的特派员中推荐")
         recommend.add_argument(
             "--include-full", action="store_true", help="也推荐在研项目已达上限的特派员"
         )
@@ -75,12 +69,20 @@ class Command(BaseCommand):
         evaluate = sub.add_parser("eval", help="在 BEIR 格式数据上评测排序质量")
         evaluate.add_argument("--corpus", required=True)
         evaluate.add_argument("--queries", required=True)
-        evaluate.add_argument("--qrels", required=True)
+        evaluate.add_argument(
+            "--qrels", required=True, help="qrels.tsv；没有任何判定行的查询视为“无人适合”"
+        )
+        evaluate.add_argument(
+            "--run-out", help="把每个查询的排序与“无人适合”判断写成 JSON Lines 文件"
+        )
         evaluate.add_argument("--format", choices=["text", "json"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
+            # Each call is a new process: it reuses the indexes the previous one left on disk
+            # (refreshed by fingerprints) instead of indexing every record again.
+            with snapshots():
+                getattr(self, f"_{options['action']}")(options)
         except (service.NotFound, InvalidInput) as error:
             raise CommandError(str(error)) from error
         except InfeasibleAssignment as error:
@@ -91,7 +93,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
     def _engine(self) -> MatchingEngine:
-        return service.build_engine(progress=service.stderr_progress("建立专家索引"))
+        return shared_engine(progress=service.stderr_progress("建立专家索引"))
 
     def _emit(self, options: dict[str, Any], data: Any, text: str) -> None:
         if options["format"] == "json":
@@ -103,18 +105,26 @@ class Command(BaseCommand):
     def _recommend(self, options: dict[str, Any]) -> None:
         record = service.find_demand(options["demand"])
         engine = self._engine()
-        recommendations = service.recommend(
+        result = service.recommend(
             engine,
             record,
             options["top"],
             batch=options["batch"],
             centre=options["centre"],
+            institution=options["institution"],
             include_full=options["include_full"],
         )
-        people = service.commissioners_by_id([r.expert_id for r in recommendations])
+        filtered = bool(options["batch"] or options["centre"] or options["institution"])
+        advice = service.no_fit_advice(engine, record, filtered=filtered) if result.no_fit else []
+        people = service.commissioners_by_id([r.expert_id for r in result.recommendations])
         rows = []
         lines = [f"需求：{record.title}（{record.enterprise.name}）"]
-        for item in recommendations:
+        if result.no_fit:
+            lines.append(result.no_fit_reason)
+            lines += [f"  · {line}" for line in advice]
+            if result.recommendations:
+                lines.append("以下为最接近的人选（把握度低）：")
+        for item in result.recommendations:
             person = people[item.expert_id]
             explanation = item.explanation.text if item.explanation else ""
             rows.append(
@@ -125,6 +135,7 @@ class Command(BaseCommand):
                     "name": person.name,
                     "institution": person.institution.name,
                     "score": item.score,
+                    "confidence": item.confidence,
                     "explanation": explanation,
                     "matched_terms": list(item.explanation.matched_terms)
                     if item.explanation
@@ -134,9 +145,18 @@ class Command(BaseCommand):
             )
             lines.append(
                 f"{item.rank:>2}. {person.name}（{person.institution.name}）"
-                f" 匹配度 {item.score:.3f}\n    {explanation}"
+                f" 匹配度 {item.score:.3f}（把握度{item.confidence}）\n    {explanation}"
             )
-        self._emit(options, rows, "\n".join(lines))
+        data = {
+            "demand": {"id": record.pk, "code": record.code, "title": record.title},
+            "no_fit": result.no_fit,
+            "no_fit_reason": result.no_fit_reason,
+            "uncovered": list(result.uncovered),
+            "fit_probability": result.fit_probability,
+            "advice": advice,
+            "recommendations": rows,
+        }
+        self._emit(options, data, "\n".join(lines))
 
     def _outcomes(self, options: dict[str, Any]) -> None:
         record = service.find_demand(options["demand"])
@@ -146,7 +166,7 @@ class Command(BaseCommand):
 
     def _demands(self, options: dict[str, Any]) -> None:
         person = service.find_commissioner(options["expert"])
-        matches = service.recommend_demands(None, person, options["top"])
+        matches = service.recommend_demands(person, options["top"], engine=self._engine())
         heading = f"特派员：{person.name}"
         self._emit_catalog(options, heading, matches, "demand_id", "暂无适合的开放需求。")
 
@@ -218,7 +238,11 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _assign(self, options: dict[str, Any]) -> None:
+        from tepai.matching.assignment import assignment_to_json, read_conflicts, read_scores
+
         if options["scores"]:
+            from tepai.matching.assignment import solve_assignment
+
             pairs = read_scores(options["scores"])
             conflicts = read_conflicts(options["conflicts"]) if options["conflicts"] else []
             # Same two-column format as conflicts: pairs the office has already agreed.
@@ -241,37 +265,94 @@ class Command(BaseCommand):
             raise CommandError(
                 "--conflicts/--forced 只能与 --scores 一起使用；数据库中的利益冲突会自动排除"
             )
-        engine = self._engine()
-        records, result = service.assign_list(
-            engine,
-            options["list"],
+        self._assign_list(options)
+
+    def _assign_list(self, options: dict[str, Any]) -> None:
+        """Assign a published list exactly as its web page does (the same function)."""
+        from tepai.matchmaking.assignment import run_assignment
+
+        demand_list = service.find_demand_list(options["list"])
+        self._engine()  # built here, with a progress line, rather than silently inside the run
+        run = run_assignment(
+            demand_list,
             max_load=options["max_load"],
             per_demand_min=options["per_demand_min"],
             per_demand_max=options["per_demand_max"],
             fair=options["fair"],
         )
-        titles = {str(record.pk): record.title for record in records}
-        people = service.commissioners_by_id([a.expert for a in result.assignments])
-        data = assignment_to_json(result)
-        for row in data["assignments"]:
-            row["demand_title"] = titles[row["demand"]]
-            row["expert_name"] = people[row["expert"]].name
-        lines = [f"共 {len(records)} 项需求，目标值（总匹配度）：{result.objective:.4f}"]
-        for assignment in result.assignments:
-            lines.append(
-                f"  {titles[assignment.demand]} ← {people[assignment.expert].name}"
-                f"（{assignment.score:.3f}）"
-            )
+        if not run.feasible:
+            for reason in run.reasons:
+                self.stderr.write(reason)
+            raise CommandError("无法满足全部约束，未生成分配方案")
+        pairings = sorted(
+            run.pairings,
+            key=lambda p: (str(p.demand.pk), -p.score, str(p.commissioner.pk)),
+        )
+        data: dict[str, Any] = {
+            "objective": run.objective,
+            "assignments": [
+                {
+                    "demand": str(p.demand.pk),
+                    "expert": str(p.commissioner.pk),
+                    "score": p.score,
+                    "demand_title": p.demand.title,
+                    "expert_name": p.commissioner.name,
+                    "explanation": p.explanation,
+                }
+                for p in pairings
+            ],
+        }
+        if run.min_demand_score is not None:
+            data["min_demand_score"] = run.min_demand_score
+        if run.already_open:
+            data["already_open"] = {str(pk): n for pk, n in run.already_open.items()}
+        lines = [f"共 {len(run.demands)} 项需求，目标值（总匹配度）：{run.objective:.4f}"]
+        for p in pairings:
+            lines.append(f"  {p.demand.title} ← {p.commissioner.name}（{p.score:.3f}）")
+        if run.already_open:
+            lines.append(f"已计入 {sum(run.already_open.values())} 条待答复的推荐。")
+        missing = run.unassigned()
+        if missing:
+            lines.append("未分配到特派员的需求：" + "、".join(d.title for d in missing))
         self._emit(options, data, "\n".join(lines))
 
     def _eval(self, options: dict[str, Any]) -> None:
+        from tepai.matching.engine import MatchingEngine
+        from tepai.matching.evaluation import (
+            load_corpus,
+            load_qrels,
+            load_queries,
+            matcher_metrics,
+            run_matcher,
+            write_run,
+        )
+
         experts = load_corpus(options["corpus"])
         demands = load_queries(options["queries"])
         qrels = load_qrels(options["qrels"])
+        unknown = sorted(set(qrels) - {demand.id for demand in demands})
+        if unknown:
+            raise CommandError(f"qrels 中的查询 {unknown[0]} 不在查询文件中")
+        # Scored exactly as the live path: same engine, the demands observed as the live
+        # engine observes every stored demand, and a no-fit judgement per query.
         engine = MatchingEngine(encoder=service.build_encoder())
-        run = run_ranker(engine, experts, demands, k=100)
-        metrics = evaluate_run(run, qrels, ks=(5, 10))
-        data = {key: metrics[key] for key in ("ndcg@5", "ndcg@10", "recall@10", "mrr", "queries")}
+        run = run_matcher(engine, experts, demands, k=100)
+        if options["run_out"]:
+            write_run(options["run_out"], run)
+        metrics = matcher_metrics(run, qrels, [demand.id for demand in demands])
+        keys = (
+            "ndcg@5",
+            "ndcg@10",
+            "recall@10",
+            "mrr",
+            "precision@5",
+            "top1",
+            "no_fit_recall",
+            "false_no_fit",
+            "queries",
+            "no_fit_queries",
+        )
+        data = {key: metrics[key] for key in keys}
         text = "  ".join(
             f"{key}={value:.4f}" if isinstance(value, float) else f"{key}={value}"
             for key, value in data.items()
