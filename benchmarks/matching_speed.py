@@ -3,7 +3,8 @@
 Builds a :class:`~tepai.matching.engine.MatchingEngine` over N synthetic experts from
 ``benchmarks/profile_generator.py`` (Chinese bios, research fields and work items across
 Xinjiang's eight industry clusters) and runs Q synthetic plain-language demands through
-``recommend(demand, 10)``, as the platform does (``tepai.matchmaking.service``: the dense
+``match(demand, 10)`` (ranking, explanations and the no-fit judgement), as the platform does
+(``tepai.matchmaking.service``: the dense
 encoder wrapped in a :class:`~tepai.matching.dense.CachedEncoder`).
 
     python benchmarks/matching_speed.py --experts 2000 --queries 200 --encoder use --format json
@@ -27,7 +28,7 @@ Phases, each timed with ``time.perf_counter`` (wall clock):
 3. **unchanged re-index** — ``index`` again with the same experts on the live engine (the
    periodic resync path: nothing changed) → ``reindex_unchanged_profiles_per_s``.
 4. **queries** — ``--warmup`` demands first (not counted; the first one's time is
-   ``first_query_ms``), then Q demands, each timed around ``recommend(demand, 10)`` with
+   ``first_query_ms``), then Q demands, each timed around ``match(demand, 10)`` with
    explanations, *including* encoding the demand text (a cache miss: demands are new
    texts) → ``query_p50_ms``, ``query_p99_ms``...; ``query_encode_p50_ms`` is the part spent
    in the encoder.
@@ -301,7 +302,7 @@ def measure(
     first = None
     for demand in warmups:
         start = time.perf_counter()
-        engine.recommend(demand, args.k)
+        engine.match(demand, args.k)
         first = first if first is not None else time.perf_counter() - start
     out["first_query_ms"] = round(1000 * first, 1) if first is not None else None
     latencies: list[float] = []
@@ -311,7 +312,7 @@ def measure(
         for number, demand in enumerate(timed, start=1):
             before = encoder.seconds if encoder is not None else 0.0
             start = time.perf_counter()
-            recommendations = engine.recommend(demand, args.k)
+            recommendations = engine.match(demand, args.k).recommendations
             latencies.append(time.perf_counter() - start)
             if encoder is not None:
                 encodes.append(encoder.seconds - before)
@@ -342,7 +343,7 @@ def measure(
         engine.upsert(changed)
         upserts.append(1000 * (time.perf_counter() - start))
         start = time.perf_counter()
-        engine.recommend(demand, args.k)
+        engine.match(demand, args.k)
         requery.append(1000 * (time.perf_counter() - start))
     if upserts:
         out["upsert_ms"] = round(percentile(upserts, 50), 2)

@@ -47,7 +47,9 @@ class EngineConfig:
     dense_weight: float = 0.25
     best_part_weight: float = 0.85  # aggregation: best part vs the mean of the top parts
     top_parts: int = 3
-    candidates: int = 200  # per retrieval path, before fusion
+    candidates: int = 200  # per retrieval path (BM25, dense), before fusion
+    discipline_candidates: int = 50  # by discipline alone (thin profiles no word reaches)
+    exact_within: int = 5000  # a filter keeping at most this many experts scores them all
     # The demand's title states the problem; its body adds context and, often, the notice
     # it was filed under. Title terms weigh this much more than body terms.
     title_weight: float = 2.0
@@ -55,17 +57,20 @@ class EngineConfig:
     # discipline vectors, tepai.matching.text.disciplines): what lets a roster line such as
     # "纺织工程、纺纱学" be found for a plain complaint about 细纱断头.
     discipline_weight: float = 0.12
-    # A query term more than this share of the demand corpus uses is weighed down
-    # (tepai.matching.vocabulary); 1.0 switches it off.
+    # Only terms some profile contains count in BM25's ceiling (see _sparse_ceiling).
     ceiling_seen_only: bool = True
     # Everyday words (夏天, 后面, 看看) say little about a demand's topic; they weigh this much
-    # unless the discipline lexicon names them (棉花, 羊).
+    # unless the discipline lexicon names them (棉花, 羊). Off (1.0): 0.5 changed nothing on
+    # the demand dev sets once the ceiling counted seen terms only, and cost NSFC expert
+    # finding 0.002 MRR, where everyday words (企业, 市场, 政策) are the topic.
     everyday_weight: float = 1.0
+    # A query term more than this share of the demand corpus uses is weighed down, to at
+    # least ``demand_floor`` of its weight (tepai.matching.vocabulary); 1.0 switches it off.
     demand_share: float = 0.15
     demand_floor: float = 0.15
-    # What a profile part is worth as evidence: the research fields (研究方向) a person names
-    # are their expertise; a bio mixes it with generic career words; work items show it.
-    fields_weight: float = 1.0
+    # What a profile part is worth as evidence: the research fields and bio (one part: a
+    # separate part for the fields changed nothing on the dev sets and cost a quarter more
+    # parts per query) or a work item.
     profile_weight: float = 1.0
     item_weight: float = 1.0
     # Structured signals stay small beside the text (whose scores spread over ~0.1–0.4), so
@@ -94,17 +99,17 @@ class Part:
 
 
 def expert_parts(expert: Expert) -> list[Part]:
-    """Return the indexed parts of ``expert``: research fields, bio and each work item."""
+    """Return the indexed parts of ``expert``: research fields with the bio, and each work item."""
     parts: list[Part] = []
     fields_text = " ".join(field for field in expert.fields if field.strip())
-    if fields_text:
-        parts.append(Part(_key(expert.id, "fields"), expert.id, "fields", "研究方向", fields_text))
     profile_text = " ".join(
         piece for piece in (expert.title, fields_text, expert.profile) if piece.strip()
     )
-    if expert.profile.strip():
+    if fields_text or expert.profile.strip():
         parts.append(
-            Part(_key(expert.id, "profile"), expert.id, "profile", "个人简介", profile_text)
+            Part(
+                _key(expert.id, "profile"), expert.id, "profile", "个人简介与研究方向", profile_text
+            )
         )
     for index, item in enumerate(expert.items):
         text = f"{item.title} {item.text}".strip()
@@ -208,6 +213,7 @@ class MatchingEngine:
 
     def _index_batch(self, experts: Sequence[Expert]) -> None:
         new_parts: list[Part] = []
+        placed: list[tuple[str, np.ndarray]] = []
         for expert in experts:
             if self.experts.get(expert.id) == expert:
                 continue
@@ -218,16 +224,23 @@ class MatchingEngine:
             row = self._row_of.setdefault(expert.id, len(self._row_ids))
             if row == len(self._row_ids):
                 self._row_ids.append(expert.id)
-            discipline = self._expert_discipline(expert)
-            if discipline is not None:
-                self._discipline_of[expert.id] = discipline
-                self.discipline_vectors.put([expert.id], discipline[None, :])
+            part_tokens: list[tuple[str, list[str]]] = []
             for part in parts:
                 self.parts[part.key] = part
-                slot = self.sparse.add(part.key, self.analyzer.tokens(part.text))
+                tokens = self.analyzer.tokens(part.text)
+                part_tokens.append((part.source, tokens))
+                slot = self.sparse.add(part.key, tokens)
                 if slot == len(self._slot_owner) and self.sparse.layout == self._owner_layout:
                     self._slot_owner.append(row)
+            discipline = self._expert_discipline(expert, part_tokens)
+            if discipline is not None:
+                self._discipline_of[expert.id] = discipline
+                placed.append((expert.id, discipline))
             new_parts.extend(parts)
+        if placed:
+            self.discipline_vectors.put(
+                [expert_id for expert_id, _ in placed], np.stack([v for _, v in placed])
+            )
         if self.encoder is None or not new_parts:
             return
         assert self.part_vectors is not None and self.expert_vectors is not None
@@ -273,11 +286,19 @@ class MatchingEngine:
         respect_capacity: bool,
         explain: bool,
         query: _Query | None = None,
+        within: list[str] | None = None,
     ) -> list[Recommendation]:
         query = query or self._query(demand)
+        # A filter that keeps few experts (a batch, a centre, an institution) is scored
+        # exactly: retrieving the best few hundred of the whole pool and filtering them
+        # afterwards can leave a batch of thin roster profiles with nobody at all.
+        if within is None and keep is not None:
+            within = [expert_id for expert_id, expert in self.experts.items() if keep(expert)]
+            if len(within) > self.config.exact_within:
+                within = None
         candidates = [
             expert_id
-            for expert_id in self._candidates(query)
+            for expert_id in self._candidates(query, within)
             if expert_id not in excluded
             and self._eligible(self.experts[expert_id], demand, keep, respect_capacity)
         ]
@@ -292,11 +313,14 @@ class MatchingEngine:
                 evidence = self._evidence(
                     query, expert_id, query.sparse_scores or {}, scored.dense_part
                 )
+                signals = self._discipline_signal(
+                    query, expert_id, self.config.discipline_weight * scored.discipline[position]
+                )
                 explanation = build_explanation(
                     self.experts[expert_id],
                     demand,
                     evidence,
-                    scored.signals[position],
+                    signals + scored.signals[position],
                     query.term_sources,
                     self.wording,
                 )
@@ -310,6 +334,20 @@ class MatchingEngine:
                 )
             )
         return recommendations
+
+    def pair(self, demand: Demand, expert_id: str) -> Recommendation | None:
+        """Return ``expert_id``'s score and explanation for ``demand``, as a ranking shows it.
+
+        Scores are absolute, so this is the number and wording any ranking that includes the
+        expert shows. None for an unknown expert; filters (conflicts, capacity) are the
+        caller's to apply.
+        """
+        if expert_id not in self.experts:
+            return None
+        with single_threaded_blas:
+            query = self._query(demand)
+            found = self._recommend(demand, 1, set(), None, False, True, query, within=[expert_id])
+        return found[0] if found else None
 
     def match(
         self,
@@ -523,10 +561,28 @@ class MatchingEngine:
             self._owner_layout = self.sparse.layout
         return np.frombuffer(self._slot_owner, dtype=np.int64), self._row_ids
 
-    def _candidates(self, query: _Query) -> list[str]:
-        pool = self.config.candidates
+    def _candidates(self, query: _Query, within: Sequence[str] | None = None) -> list[str]:
+        """Return the experts worth scoring (``within`` them all, when given), and keep the
+        BM25 scores of their parts in ``query.sparse_scores``."""
         found: dict[str, None] = {}
         scores = self.sparse.score_array(query.terms)
+        if within is not None:
+            found = dict.fromkeys(within)
+        else:
+            self._retrieve(query, scores, found)
+        # Part scores are kept only for the candidates' parts: building a dict of every
+        # matching part was the slowest step of a query at 100,000 experts.
+        keys = [key for expert_id in found for key in self._parts_of.get(expert_id, [])]
+        slots = self.sparse.slots(keys)
+        values = np.where(slots >= 0, scores[np.maximum(slots, 0)], 0.0) if keys else []
+        query.sparse_scores = {
+            key: float(value) for key, value in zip(keys, values, strict=True) if value > 0
+        }
+        return list(found)
+
+    def _retrieve(self, query: _Query, scores: np.ndarray, found: dict[str, None]) -> None:
+        """Add to ``found`` the best experts by BM25, by dense similarity and by discipline."""
+        pool = self.config.candidates
         owner, experts = self._owners()
         if len(experts):
             best = np.zeros(len(experts), dtype=np.float64)
@@ -556,10 +612,11 @@ class MatchingEngine:
                 if expert_id is not None:
                     found[expert_id] = None
         # Experts of the demand's discipline are candidates even when no word is shared: a
-        # roster line ("纺织工程、纺纱学") and a plain complaint ("细纱断头") share none.
+        # roster line ("纺织工程、纺纱学") and a plain complaint ("细纱断头") share none. Many
+        # experts share a discipline, so this path adds a few, not a whole pool.
         if query.discipline is not None and len(self.discipline_vectors):
             ids, sims = self.discipline_vectors.similarities(query.discipline.astype(np.float32))
-            take = min(pool, len(sims))
+            take = min(self.config.discipline_candidates, len(sims))
             top = (
                 np.argpartition(-sims, take - 1)[:take]
                 if take < len(sims)
@@ -569,15 +626,6 @@ class MatchingEngine:
                 expert_id = ids[row]
                 if expert_id is not None and sims[row] > 0:
                     found[expert_id] = None
-        # Part scores are kept only for the candidates' parts: building a dict of every
-        # matching part was the slowest step of a query at 100,000 experts.
-        keys = [key for expert_id in found for key in self._parts_of.get(expert_id, [])]
-        slots = self.sparse.slots(keys)
-        values = np.where(slots >= 0, scores[np.maximum(slots, 0)], 0.0) if keys else []
-        query.sparse_scores = {
-            key: float(value) for key, value in zip(keys, values, strict=True) if value > 0
-        }
-        return list(found)
 
     def _score(self, query: _Query, expert_ids: Sequence[str]) -> _Scored:
         """Score every given expert, vectorised over all their parts at once.
@@ -601,11 +649,13 @@ class MatchingEngine:
             owners.extend([position] * len(keys))
         owner = np.array(owners, dtype=np.int64)
         count = len(expert_ids)
-        worth = np.fromiter(
-            (self._part_worth(self.parts[key].source) for key in part_keys),
-            np.float64,
-            len(part_keys),
-        )
+        worth: np.ndarray | float = 1.0
+        if not config.profile_weight == config.item_weight == 1.0:
+            worth = np.fromiter(
+                (self._part_worth(self.parts[key].source) for key in part_keys),
+                np.float64,
+                len(part_keys),
+            )
         sparse_values = np.fromiter(
             (sparse_scores.get(key, 0.0) for key in part_keys), np.float64, len(part_keys)
         )
@@ -630,12 +680,7 @@ class MatchingEngine:
         )
         structured = [self._structured(self.experts[e], query.demand) for e in expert_ids]
         bonus = np.array([value for value, _ in structured], dtype=np.float64)
-        signals = [
-            self._discipline_signal(query, expert_id, config.discipline_weight * shared) + found
-            for expert_id, shared, (_, found) in zip(
-                expert_ids, discipline.tolist(), structured, strict=True
-            )
-        ]
+        signals = [found for _, found in structured]
         return _Scored(
             list(expert_ids),
             text + bonus,
@@ -732,20 +777,26 @@ class MatchingEngine:
         parts = len(self.sparse)
         return parts < 20 or self.sparse.df(term) <= GENERIC_PART_SHARE * parts
 
-    def _expert_discipline(self, expert: Expert) -> np.ndarray | None:
-        """Return the unit discipline vector of an expert, from fields first.
+    def _expert_discipline(
+        self, expert: Expert, part_tokens: Sequence[tuple[str, list[str]]]
+    ) -> np.ndarray | None:
+        """Return the discipline vector of an expert, from their fields first.
 
-        A research field counts whole ("纺织工程") and by its words; work-item titles count
-        half and the bio a quarter, so a long bio cannot outweigh what the person names as
-        their fields.
+        ``part_tokens`` are the (source, tokens) of the indexed parts. A research field counts
+        whole ("纺织工程") and by its words; work-item titles count half and the bio a
+        quarter, so a long bio cannot outweigh what the person names as their fields. (Item
+        titles are segmented on their own: short, and more telling than the item's text.)
         """
-        terms: list[tuple[str, float]] = []
-        for field_text in expert.fields:
-            terms.append((normalize(field_text.strip()), 1.0))
-            terms.extend((token, 1.0) for token in self.analyzer.tokens(field_text))
+        terms: list[tuple[str, float]] = [
+            (normalize(field_text.strip()), 1.0) for field_text in expert.fields
+        ]
+        fields_text = " ".join(expert.fields)
+        terms.extend((token, 1.0) for token in self.analyzer.tokens(fields_text))
+        for source, tokens in part_tokens:
+            if source == "profile":
+                terms.extend((token, 0.25) for token in tokens)
         for item in expert.items:
             terms.extend((token, 0.5) for token in self.analyzer.tokens(item.title))
-        terms.extend((token, 0.25) for token in self.analyzer.tokens(expert.profile))
         return self.disciplines.vector(terms)
 
     def _discipline_signal(self, query: _Query, expert_id: str, gained: float) -> tuple[str, ...]:
@@ -758,11 +809,7 @@ class MatchingEngine:
 
     def _part_worth(self, source: str) -> float:
         config = self.config
-        if source == "fields":
-            return config.fields_weight
-        if source == "profile":
-            return config.profile_weight
-        return config.item_weight
+        return config.profile_weight if source == "profile" else config.item_weight
 
     def _sparse_ceiling(self, query: _Query) -> float:
         """Return the highest BM25 score any document could reach for the query.

@@ -33,20 +33,11 @@ class Wording:
     query: str = "需求"  # whose words a thesaurus bridge started from
     item: str = "代表性成果"  # a work item of the ranked record
     profile: str = "个人简介和研究方向"  # the ranked record's own description
-    fields: str = "研究方向"  # the ranked record's keywords (empty: say ``profile`` instead)
 
 
 EXPERT_WORDING = Wording()
-OUTCOME_WORDING = Wording(
-    lead="推荐成果", item="应用案例", profile="成果简介和关键词", fields="成果名称和关键词"
-)
-DEMAND_WORDING = Wording(
-    lead="推荐需求",
-    query="专家简介",
-    item="关联材料",
-    profile="需求描述",
-    fields="需求名称和所需技能",
-)
+OUTCOME_WORDING = Wording(lead="推荐成果", item="应用案例", profile="成果简介和关键词")
+DEMAND_WORDING = Wording(lead="推荐需求", query="专家简介", item="关联材料", profile="需求描述")
 
 
 def telling(term: str) -> bool:
@@ -95,8 +86,6 @@ def build_explanation(
         lead = evidence[0]
         if lead.source.startswith("item:"):
             sentences.append(f"其{wording.item}《{lead.label}》与{wording.query}最接近")
-        elif lead.source == "fields" and wording.fields:
-            sentences.append(f"其{wording.fields}与{wording.query}最接近")
         else:
             sentences.append(f"其{wording.profile}与{wording.query}最接近")
         others = [item.label for item in evidence[1:] if item.source.startswith("item:")]

@@ -62,7 +62,7 @@ class Demand:
 class Evidence:
     """One profile part that drove a score: which part, how strongly, which terms matched."""
 
-    source: str  # "profile", "fields", "title", or "item:<n>"
+    source: str  # "profile" (research fields and bio) or "item:<n>"
     label: str  # human-readable, e.g. the work item's title
     score: float
     terms: tuple[str, ...] = ()

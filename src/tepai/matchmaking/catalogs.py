@@ -88,14 +88,29 @@ class CatalogMatch:
 
 
 def recommend(
-    index: LiveIndex, query: Demand, k: int, keep: Callable[[Expert], bool] | None = None
+    index: LiveIndex,
+    query: Demand,
+    k: int,
+    keep: Callable[[Expert], bool] | None = None,
+    *,
+    confident_only: bool = False,
 ) -> list[CatalogMatch]:
     """Return the ``k`` best records of ``index`` for ``query`` (current with the database).
 
+    With ``confident_only``, nothing when the engine judges that no record fits, and only
+    records of high or medium confidence otherwise: an unrelated outcome offered as "what
+    to do when nobody fits" would mislead more than an empty list.
     The index's lock is held only while it refreshes; ranking runs on the published engine.
     """
     engine = index.get()
-    return [_catalog_match(engine, item) for item in engine.recommend(query, k, keep=keep)]
+    result = engine.match(query, k, keep=keep)
+    if confident_only and result.no_fit:
+        return []
+    return [
+        _catalog_match(engine, item)
+        for item in result.recommendations
+        if not confident_only or item.confidence != "低"
+    ]
 
 
 def _catalog_match(engine: MatchingEngine, item: Recommendation) -> CatalogMatch:

@@ -247,14 +247,10 @@ def explain_pair(
             _("特派员“%(name)s”与企业“%(enterprise)s”存在利益冲突，不能推荐对接")
             % {"name": commissioner.name, "enterprise": query.enterprise}
         )
-    wanted = str(commissioner.pk)
-    found = engine.recommend(
-        query, 1, keep=lambda candidate: candidate.id == wanted, respect_capacity=False
-    )
-    if not found or found[0].explanation is None:
+    found = engine.pair(query, str(commissioner.pk))
+    if found is None or found.explanation is None:
         return 0.0, "", []
-    explanation = found[0].explanation
-    return found[0].score, explanation.text, list(explanation.matched_terms)
+    return found.score, found.explanation.text, list(found.explanation.matched_terms)
 
 
 # Below these fused scores the demo data's best match was from another industry (an outcome
@@ -265,11 +261,20 @@ DEMAND_MIN_SCORE = 0.10
 
 
 def recommend_outcomes(
-    record: DemandRecord, k: int = 5, *, min_score: float = OUTCOME_MIN_SCORE
+    record: DemandRecord,
+    k: int = 5,
+    *,
+    min_score: float = OUTCOME_MIN_SCORE,
+    confident_only: bool = True,
 ) -> list[CatalogMatch]:
-    """Return the research outcomes (路演成果) that best fit a demand, with explanations."""
+    """Return the research outcomes (路演成果) that best fit a demand, with explanations.
+
+    By default only outcomes the engine is confident about (none when it judges that no
+    outcome fits), scoring at least ``min_score``.
+    """
     demand = replace(demand_from(record), enterprise="")  # an outcome has no employer conflict
-    return [match for match in catalogs.recommend(OUTCOMES, demand, k) if match.score >= min_score]
+    found = catalogs.recommend(OUTCOMES, demand, k, confident_only=confident_only)
+    return [match for match in found if match.score >= min_score]
 
 
 def recommend_demands(

@@ -146,3 +146,22 @@ def test_the_demand_vocabulary_learns_shares_and_forgets() -> None:
     vocabulary.remove("a")
     assert vocabulary.df("申报") == 1 and len(vocabulary) == 2
     assert DemandVocabulary(min_demands=5).weight("申报") == 1.0
+
+
+def test_a_pair_scores_and_reads_as_in_any_ranking(engine: MatchingEngine) -> None:
+    demand = Demand(id="d", title="棉布染色不匀", text="纯棉布活性染料染色后色花。")
+    ranked = {r.expert_id: r for r in engine.recommend(demand, 4)}
+    for expert_id, item in ranked.items():
+        alone = engine.pair(demand, expert_id)
+        assert alone is not None and alone.score == item.score
+        assert alone.explanation == item.explanation
+    assert engine.pair(demand, "nobody") is None
+
+
+def test_a_batch_filter_scores_every_member_even_with_no_shared_word() -> None:
+    engine = MatchingEngine(EngineConfig(candidates=1, discipline_candidates=0), encoder=None)
+    engine.index([*POOL, Expert(id="far", fields=("工业催化",))])
+    demand = Demand(id="d", title="细纱断头率高", text="细纱断头率高，夏天车间闷热")
+    # Retrieval keeps one candidate per path; the filter's own members are all scored.
+    found = engine.recommend(demand, 3, keep=lambda expert: expert.id in {"spin", "far"})
+    assert {r.expert_id for r in found} == {"spin", "far"}

@@ -240,3 +240,27 @@ def test_the_default_analyzer_is_shared_and_its_results_are_not() -> None:
     tokens = default_analyzer().tokens("滴灌带堵塞")
     tokens.append("mutated")
     assert "mutated" not in default_analyzer().tokens("滴灌带堵塞")
+
+
+def test_the_cached_jieba_dictionary_loads_the_same_as_jieba_itself(tmp_path: Path) -> None:
+    import logging
+    import warnings
+
+    from tepai.matching.text import _jieba
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    slow = jieba.Tokenizer()
+    slow.tmp_dir = str(tmp_path)
+    slow.initialize()  # jieba's own path: builds the dictionary and writes the cache
+    fast = jieba.Tokenizer()
+    fast.tmp_dir = str(tmp_path)
+    assert _jieba._load_cached_dictionary(fast)
+    assert fast.initialized and (fast.FREQ, fast.total) == (slow.FREQ, slow.total)
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal")
+    assert not _jieba._load_cached_dictionary(jieba.Tokenizer())
+    broken = jieba.Tokenizer()
+    broken.tmp_dir = str(tmp_path)
+    assert not _jieba._load_cached_dictionary(broken)

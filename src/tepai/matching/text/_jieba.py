@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sys
 import tempfile
 import threading
 import warnings
@@ -76,7 +77,8 @@ def tokenizer() -> Any:
             jieba.setLogLevel(logging.WARNING)
             instance = jieba.Tokenizer()
             instance.tmp_dir = _cache_dir()
-            instance.initialize()
+            if not _load_cached_dictionary(instance):
+                instance.initialize()
             # load_userdict takes any iterable of lines; feeding it the parsed entries lets
             # the shipped file carry # comments, which jieba would otherwise add as words.
             lines = [
@@ -86,3 +88,32 @@ def tokenizer() -> Any:
             instance.load_userdict(lines)
             _tokenizer = instance
     return _tokenizer
+
+
+def _load_cached_dictionary(instance: Any) -> bool:
+    """Load jieba's prefix dictionary from its cache file in one read; True if it did.
+
+    jieba's own ``initialize`` reads the same file with ``marshal.load`` on the open file,
+    which reads it a few bytes at a time: 1.0 s for 500,000 entries, against 0.27 s for one
+    read and ``marshal.loads`` (every ``tepai match`` call pays it). Only the default
+    dictionary's cache is used, as jieba itself does (it does not check dates for it);
+    anything unexpected falls back to jieba's own path, which also writes the cache.
+    """
+    import marshal
+
+    if not instance.tmp_dir:
+        return False
+    cache = Path(instance.tmp_dir) / "jieba.cache"
+    if instance.dictionary is not None and instance.dictionary != getattr(
+        sys.modules.get("jieba"), "DEFAULT_DICT", None
+    ):
+        return False
+    try:
+        frequencies, total = marshal.loads(cache.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return False
+    if not isinstance(frequencies, dict) or not isinstance(total, int) or not frequencies:
+        return False
+    instance.FREQ, instance.total = frequencies, total
+    instance.initialized = True
+    return True

@@ -58,11 +58,20 @@ def test_outcomes_for_a_demand_put_the_same_technology_first() -> None:
 def test_outcomes_below_the_threshold_are_not_padded_in() -> None:
     load_demo()
     record = Demand.objects.get(code="D-011")
-    everything = service.recommend_outcomes(record, 10, min_score=float("-inf"))
+    everything = service.recommend_outcomes(
+        record, 10, min_score=float("-inf"), confident_only=False
+    )
     kept = service.recommend_outcomes(record, 10)
     assert len(everything) == 10
     assert 0 < len(kept) < len(everything)
     assert all(match.score >= service.OUTCOME_MIN_SCORE for match in kept)
+
+
+def test_no_outcome_is_offered_for_a_demand_no_outcome_fits() -> None:
+    load_demo()
+    oilfield = Demand.objects.get(code="D-001")  # produced water; no outcome is about oil
+    assert service.recommend_outcomes(oilfield, 5) == []
+    assert service.recommend_outcomes(oilfield, 5, min_score=float("-inf"), confident_only=False)
 
 
 def test_demands_for_a_commissioner_and_their_conflicts() -> None:
