@@ -66,10 +66,6 @@ class MatchingFilters:
     institution: str | None = None
     include_full: bool = False
 
-    @property
-    def narrowed(self) -> bool:
-        return bool(self.batch or self.centre or self.institution)
-
 
 def demand_matching(
     demand: Demand,
@@ -95,8 +91,13 @@ def demand_matching(
         include_full=filters.include_full,
     )
     found = result.recommendations
-    advice = (
-        service.no_fit_advice(engine, demand, filtered=filters.narrowed) if result.no_fit else []
+    advice = service.no_fit_advice(
+        engine,
+        demand,
+        result,
+        batch=filters.batch,
+        centre=filters.centre,
+        institution=filters.institution,
     )
     team = service.propose_team(engine, demand, max_size=team_size)
     ids = {int(r.expert_id) for r in found} | {int(m.expert_id) for m in team.team.members}

@@ -103,13 +103,14 @@ def recommend(
     The index's lock is held only while it refreshes; ranking runs on the published engine.
     """
     engine = index.get()
+    if not confident_only:
+        # The no-fit judgement is only needed to filter; a plain ranking skips it.
+        return [_catalog_match(engine, item) for item in engine.recommend(query, k, keep=keep)]
     result = engine.match(query, k, keep=keep)
-    if confident_only and result.no_fit:
+    if result.no_fit:
         return []
     return [
-        _catalog_match(engine, item)
-        for item in result.recommendations
-        if not confident_only or item.confidence != "低"
+        _catalog_match(engine, item) for item in result.recommendations if item.confidence != "低"
     ]
 
 

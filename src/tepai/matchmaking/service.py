@@ -188,15 +188,23 @@ def recommend(
 def no_fit_advice(
     engine: MatchingEngine,
     record: DemandRecord,
+    result: MatchResult,
     *,
-    filtered: bool = False,
+    batch: str | None = None,
+    centre: str | None = None,
+    institution: str | None = None,
 ) -> list[str]:
     """Return what an officer can do when nobody fits ``record``, in Chinese, best first.
 
-    Research outcomes that fit; when the search was limited (``filtered``: a batch, centre
-    or institution), whether someone outside the limit fits; and which disciplines to ask
-    the dispatching institutions for, with the institutions whose commissioners work in them.
+    ``result`` is :func:`recommend`'s answer for the same filters; nothing when it found
+    someone who fits. Otherwise: research outcomes that fit; when the search was limited to a
+    batch, centre or institution, whether someone outside the limit fits; and which
+    disciplines to ask the dispatching institutions for, with the institutions whose
+    commissioners work in them.
     """
+    if not result.no_fit:
+        return []
+    filtered = bool(batch or centre or institution)
     advice: list[str] = []
     outcomes = recommend_outcomes(record, 3)
     if outcomes:

@@ -227,8 +227,9 @@ def recommendations(
         include_full=query.include_full,
     )
     found = result.recommendations
-    filtered = bool(batch or centre or institution)
-    advice = service.no_fit_advice(engine, demand, filtered=filtered) if result.no_fit else []
+    advice = service.no_fit_advice(
+        engine, demand, result, batch=batch, centre=centre, institution=institution
+    )
     people = Commissioner.objects.select_related("institution").in_bulk(
         [int(item.expert_id) for item in found]
     )

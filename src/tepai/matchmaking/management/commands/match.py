@@ -114,8 +114,14 @@ class Command(BaseCommand):
             institution=options["institution"],
             include_full=options["include_full"],
         )
-        filtered = bool(options["batch"] or options["centre"] or options["institution"])
-        advice = service.no_fit_advice(engine, record, filtered=filtered) if result.no_fit else []
+        advice = service.no_fit_advice(
+            engine,
+            record,
+            result,
+            batch=options["batch"],
+            centre=options["centre"],
+            institution=options["institution"],
+        )
         people = service.commissioners_by_id([r.expert_id for r in result.recommendations])
         rows = []
         lines = [f"需求：{record.title}（{record.enterprise.name}）"]
