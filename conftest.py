@@ -6,11 +6,35 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+# Client.force_login signs in with the second factor too (tepai.accounts.testing).
+from tepai.accounts.testing import force_login_passes_second_factor
+
+__all__ = ["force_login_passes_second_factor"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # Browser tests (tests/browser/) drive Chromium against a live server; `-m "not browser"`
     # leaves them out of a quick run.
     config.addinivalue_line("markers", "browser: drives a real Chromium (tests/browser/)")
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    # After a transactional test Django empties SQLite tables with DELETE, which the audit
+    # log's append-only trigger refuses: empty it first, with the retention prune's permit.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so that this teardown runs before the flush
+    yield
+    from tepai.audit.testing import clear_log_before_flush
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        clear_log_before_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ only has to be refused somehow (nothing is created).
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
@@ -205,6 +207,16 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
     "user_create": _rules(Rule(ADMIN)),
     "user_password_reset": _rules(Rule(ADMIN, "user:enterprise")),
     "user_unlock": _rules(Rule(ADMIN, "user:enterprise", method="POST", status=302)),
+    "user_two_factor_reset": _rules(Rule(ADMIN, "user:enterprise", method="POST", status=302)),
+    # The code step and first enrolment come between password and session: public pages that
+    # send anyone without a passed password step back to the sign-in page.
+    "login_verify": _rules(Rule(SIGNED_IN, public=True, status=None)),
+    "login_enrol": _rules(Rule(SIGNED_IN, public=True, status=None)),
+    # Everyone manages their own second factor.
+    "two_factor": _rules(Rule(SIGNED_IN)),
+    "two_factor_setup": _rules(Rule(SIGNED_IN)),
+    "two_factor_recovery_codes": _rules(Rule(SIGNED_IN, method="POST", status=None)),
+    "two_factor_disable": _rules(Rule(SIGNED_IN, method="POST", status=302)),
     # The audit log: auditors and administrators only.
     "audit_log": _rules(Rule(STAFF)),
     # Dashboard (总览): every role's home page.
@@ -290,7 +302,7 @@ API_HTML_PAGES = frozenset({"api:openapi-view"})
 ADMIN_NAMESPACE = "admin:"
 ADMIN_PUBLIC = frozenset({"admin:login"})
 # Routes without a name: the API's catch-all (404 JSON for any unknown /api/ address).
-UNNAMED_ROUTES = frozenset({"api/^.*$"})
+UNNAMED_ROUTES = frozenset({r"api/^[\s\S]*$"})  # the API's JSON 404 for any other address
 
 
 # ----- the URL configuration -----------------------------------------------------------------
@@ -385,6 +397,12 @@ class Seeded:
     subjects: dict[str, Model]
 
 
+def _png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
 def _user(username: str, role: Role, **account: Any) -> Any:
     user = get_user_model().objects.create_user(username=username, password="Matrix-Pass-2024")
     if role is Role.ADMIN:
@@ -452,7 +470,8 @@ def _seed() -> Seeded:
     activity_mine = make_activity(batch=batch, commissioners=[me], enterprises=[mine])
     activity_theirs = make_activity(batch=batch, commissioners=[colleague], enterprises=[theirs])
     for activity in (activity_mine, activity_theirs):
-        activity.photo.save("site.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+        # A real image: only what decodes as JPEG or PNG is served.
+        activity.photo.save("site.png", ContentFile(_png_bytes()), save=True)
     case = Case.objects.create(title="印染提质增效", body="……", batch=batch)
     case.projects.add(project_mine)
     proposal = Proposal.objects.create(

@@ -18,6 +18,8 @@ __all__ = [
     "DatabaseConfig",
     "env_bool",
     "env_choice",
+    "env_int",
+    "env_list",
     "env_path",
     "parse_database_url",
     "secret_key",
@@ -50,6 +52,27 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if raw not in choices:
         raise ConfigError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
     return raw
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31 - 1) -> int:
+    """Return the whole number in ``name`` (``default`` when unset), within the bounds given."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={raw!r}: expected a number from {minimum} to {maximum}")
+    return value
+
+
+def env_list(name: str, default: tuple[str, ...]) -> list[str]:
+    """Return the comma-separated values of ``name`` (``default`` when unset or blank)."""
+    raw = os.environ.get(name, "")
+    values = [part.strip() for part in raw.split(",") if part.strip()]
+    return values or list(default)
 
 
 def env_path(name: str, default: str) -> Path:

@@ -5,16 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tepai.config import env_bool, env_choice, env_path, parse_database_url, secret_key
+from tepai.config import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    parse_database_url,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
 TEPAI_HOME = env_path("TEPAI_HOME", "./tepai-data")
 DEBUG = env_bool("TEPAI_DEBUG", False)
 SECRET_KEY = secret_key(TEPAI_HOME, debug=DEBUG)
-ALLOWED_HOSTS = [
-    host.strip() for host in os.environ.get("TEPAI_ALLOWED_HOSTS", "*").split(",") if host.strip()
-]
+# The host names the server answers to; any other Host header gets 400, so a forged one never
+# reaches a page or a link the API builds. Only this machine by default: a server reached by
+# name or address lists it here (`tepai serve --host ADDRESS` adds that address itself).
+ALLOWED_HOSTS = env_list("TEPAI_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "[::1]"))
 
 REGISTRY_APPS = [
     "tepai.institutions",
@@ -39,6 +49,11 @@ INSTALLED_APPS = [
     # Only for the API docs page: its templates and the Swagger UI files it ships, served
     # locally (without "ninja" here the page would load Swagger UI from a CDN).
     "ninja",
+    # Two-factor sign-in (TOTP authenticator apps, recovery codes); before tepai.accounts,
+    # whose admin module hides their device pages (they would show the secret keys).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tepai.core",
     *REGISTRY_APPS,
     "tepai.reports",
@@ -52,17 +67,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (static files and errors too) carries X-Request-ID and
+    # every log line of the request names it.
+    "tepai.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tepai.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second sign-in step.
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view is marked login_not_required
     # (static files are served by WhiteNoise above, before this runs).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tepai.audit.middleware.AuditContextMiddleware",
+    "tepai.accounts.middleware.SecondFactorRequiredMiddleware",
     "tepai.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,11 +118,13 @@ if _database.is_sqlite:
             "OPTIONS": {
                 # WAL lets readers work while one writer commits; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue instead of failing mid-transaction.
+                # Writers wait up to 60 s: an import's write phase (50,000 rows) must never
+                # turn a concurrent form save into "database is locked" (issue 9 finding 3).
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": 60,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                    "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;"
                 ),
             },
             "TEST": {"NAME": None},
@@ -145,8 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": 3},
     },
 ]
-# Django's model backend plus the lock after 5 failed passwords in a row.
+# Django's model backend plus a growing pause after 5 failed passwords in a row for one user
+# name from one address (tepai.accounts.lockout).
 AUTHENTICATION_BACKENDS = ["tepai.accounts.backends.LockoutBackend"]
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "tepai"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -160,12 +187,43 @@ STATIC_ROOT = TEPAI_HOME / "static"
 # WhiteNoise indexes STATIC_ROOT at start-up and warns when it is missing (before `tepai init`).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = TEPAI_HOME / "media"
+# Import uploads wait here between preview and confirmation (personal data: outside media,
+# owner-only, removed on confirm/cancel or after a day). Spreadsheet limits: issue 9 finding 4.
+TEPAI_IMPORT_UPLOAD_DIR = TEPAI_HOME / "import-uploads"
+TEPAI_IMPORT_MAX_BYTES = 200 * 1024 * 1024  # unpacked .xlsx, or a .csv file
+TEPAI_IMPORT_MAX_ROWS = 100_000
+TEPAI_IMPORT_MAX_COLUMNS = 200
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (TLS at a reverse proxy in front of `tepai serve`): cookies only over
+# HTTPS, and browsers told to use nothing else for a year (HSTS). The proxy's
+# X-Forwarded-Proto is believed only with TEPAI_TRUSTED_PROXY, because any client can send
+# that header: without a proxy that sets it, it is ignored. Django sends HSTS, and redirects
+# (TEPAI_HTTPS_REDIRECT), only when it knows a request came over HTTPS, that is behind a
+# trusted proxy.
+TEPAI_HTTPS = env_bool("TEPAI_HTTPS", False)
+TEPAI_TRUSTED_PROXY = env_bool("TEPAI_TRUSTED_PROXY", False)
+SESSION_COOKIE_SECURE = TEPAI_HTTPS
+CSRF_COOKIE_SECURE = TEPAI_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if TEPAI_HTTPS else 0
+if TEPAI_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = TEPAI_HTTPS and env_bool("TEPAI_HTTPS_REDIRECT", False)
+if SECURE_SSL_REDIRECT and not TEPAI_TRUSTED_PROXY:
+    # Without the proxy's header every request looks like plain HTTP: an endless redirect.
+    raise ConfigError("TEPAI_HTTPS_REDIRECT=1 needs TEPAI_TRUSTED_PROXY=1")
+
+# The largest request body `tepai serve` reads (waitress answers 413 to a larger one before
+# reading it): the largest upload, an import file of 20 MB (tepai.web.importing), and the
+# form around it. Photos are at most 10 MB. Bodies that are not files (forms, API JSON) are
+# held in memory and capped lower, at Django's 2.5 MB.
+MAX_REQUEST_BODY_BYTES = 21 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -179,21 +237,67 @@ SESSION_SAVE_EVERY_REQUEST = True
 TEPAI_MATCH_ENCODER = env_choice("TEPAI_MATCH_ENCODER", ("use", "hashing", "none"), "use")
 TEPAI_CACHE_DIR = TEPAI_HOME / "cache"
 
-# tepai's own messages (the matching engine's warm-up at `tepai serve`, the vector cache's
-# repairs, API errors) go to the console, that is the server's stderr, at INFO and above;
-# other libraries' (waitress's queue warnings) at WARNING and above, as before. One handler,
-# on the root logger, so a message is printed once and a deployment may add its own.
+# API tokens stop working this many days after they are issued (等保: credentials expire).
+TEPAI_API_TOKEN_DAYS = env_int("TEPAI_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+
+# Logs. tepai's own messages (the matching engine's warm-up at `tepai serve`, the vector
+# cache's repairs, API errors) at INFO and above, other libraries' at WARNING and above, and
+# every 500 with its traceback (django.request), go to stderr and to
+# $TEPAI_HOME/logs/tepai.log; each line names the request it belongs to (X-Request-ID).
+# `tepai serve` writes one line per request to $TEPAI_HOME/logs/access.log and stderr.
+# Files rotate at 10 MB, ten kept; the folder is the owner's alone (tracebacks may hold
+# personal data).
+LOG_DIR = TEPAI_HOME / "logs"
+LOG_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+_LOG_FILE = {
+    "class": "logging.handlers.RotatingFileHandler",
+    "maxBytes": 10 * 1024 * 1024,
+    "backupCount": 10,
+    "encoding": "utf-8",
+    "delay": True,  # a command that logs nothing creates no file
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "tepai.core.requestid.RequestIdFilter"}},
     "formatters": {
-        "console": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "console": {
+            "format": "{asctime} {levelname} [{request_id}] {name}: {message}",
+            "style": "{",
+        },
+        "access": {"format": "{asctime} {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "console",
+            "filters": ["request_id"],
+        },
+        "file": {
+            **_LOG_FILE,
+            "filename": str(LOG_DIR / "tepai.log"),
+            "formatter": "console",
+            "filters": ["request_id"],
+        },
+        "access_console": {"class": "logging.StreamHandler", "formatter": "access"},
+        "access_file": {
+            **_LOG_FILE,
+            "filename": str(LOG_DIR / "access.log"),
+            "formatter": "access",
+        },
     },
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    # One pair of handlers, on the root logger, so a message is written once and a
+    # deployment may add its own.
+    "root": {"handlers": ["console", "file"], "level": "WARNING"},
     "loggers": {
         "tepai": {"level": "INFO"},
+        # A forged Host header is answered 400 and shows in the access log; its traceback
+        # (one per request, from anyone) would only fill the error log.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
+        "tepai.access": {
+            "handlers": ["access_console", "access_file"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }

@@ -21,3 +21,6 @@ urlpatterns = [
     path("", include("tepai.engagements.urls")),
     path("", include("tepai.web.urls")),
 ]
+
+# A refused query string shows its reason in Chinese (issue 9, finding 5), not Django's bare page.
+handler400 = "tepai.web.views.errors.bad_request"

@@ -142,6 +142,13 @@ class PageErrors:
     def watch(self, page: Any) -> None:
         page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
         page.on("response", self._response)
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        # Chromium reports what the Content-Security-Policy blocked ("Refused to execute
+        # inline script…") on the console: on a tepai page that is a bug, never intended.
+        if "Content Security Policy" in message.text:
+            self.errors.append(f"CSP violation: {message.text}")
 
     def _response(self, response: Any) -> None:
         # A page may answer 403/404 on purpose; a missing stylesheet or script never is.

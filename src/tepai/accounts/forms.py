@@ -1,4 +1,4 @@
-"""Forms of the accounts pages: sign-in with the lock message, and user administration."""
+"""Forms of the accounts pages: the two sign-in steps, and user administration."""
 
 from __future__ import annotations
 
@@ -21,13 +21,18 @@ from tepai.enterprises.models import Enterprise
 
 
 class LoginForm(AuthenticationForm):
-    """Django's sign-in form; a locked account is told so, with the time the lock ends."""
+    """Django's sign-in form; a paused source is told until when it may try again.
+
+    The answer depends only on what this source typed before, never on whether the name
+    exists: an unknown name is counted and paused exactly like a real one.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。"),
-        "locked": _(
-            "该账号因连续 %(count)d 次登录失败已被锁定，请于 %(until)s 之后再试，或请管理员解锁。"
+        "throttled": _(
+            "该用户名在本设备上已连续 %(count)d 次登录失败，暂停从本设备登录，"
+            "请于 %(until)s 之后再试；忘记密码请联系管理员。"
         ),
     }
 
@@ -37,23 +42,53 @@ class LoginForm(AuthenticationForm):
         if username is not None and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
-                self._raise_if_locked(username)
+                self._raise_if_paused(username)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 
-    def _raise_if_locked(self, username: str) -> None:
-        user = get_user_model()._default_manager.filter(username=username).first()
-        until = lockout.locked_until(user) if user is not None else None
+    def _raise_if_paused(self, username: str) -> None:
+        until = lockout.blocked_until(username, lockout.source_of(self.request))
         if until is not None:
             raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
+                self.error_messages["throttled"],
+                code="throttled",
                 params={
                     "count": lockout.MAX_FAILURES,
-                    "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+                    "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M:%S"),
                 },
             )
+
+
+class OTPTokenForm(forms.Form):
+    """The second sign-in step: a code from the authenticator app, or a recovery code."""
+
+    otp_token = forms.CharField(
+        label=_("动态验证码"),
+        max_length=32,
+        help_text=_("验证器应用当前显示的 6 位数字；手机不在身边时可输入一个未用过的恢复码。"),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class EnrolmentForm(forms.Form):
+    """Confirming a new authenticator app with the first code it shows."""
+
+    otp_token = forms.CharField(
+        label=_("动态验证码"),
+        max_length=16,
+        help_text=_("扫描二维码（或输入密钥）后，填写应用显示的 6 位数字。"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
 
 
 class _NewPasswordMixin(forms.Form):
@@ -172,11 +207,11 @@ class PasswordResetForm(_NewPasswordMixin):
 
     @transaction.atomic
     def save(self) -> Account:
-        """Set the password, require a change at the next sign-in and lift any lock."""
+        """Set the password, require a change at the next sign-in and lift any pause."""
         self.user.set_password(self.cleaned_data["password1"])
         self.user.save(update_fields=["password"])
         account = lockout.account_for(self.user)
-        lockout.unlock(account)
+        lockout.unlock(self.user.get_username())
         Account.objects.filter(pk=account.pk).update(must_change_password=True)
         account.must_change_password = True
         return account

@@ -37,8 +37,9 @@ class Account(models.Model):
         verbose_name=_("对应企业"),
     )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
-    failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # Set only by `tepai demo` without TEPAI_DEMO_TOTP_SECRET, so that a first look at the
+    # demo needs no phone; every other administrator and auditor must use two-factor sign-in.
+    two_factor_exempt = models.BooleanField(_("演示账号免两步验证"), default=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -56,3 +57,29 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}（{self.get_role_display()}）"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one user name from one source address, and the pause they earned.
+
+    Keyed by the typed name (known or not) and the client address, so that failures from one
+    place never stop the account's owner signing in from another, and unknown names are
+    treated exactly like real ones. Rows change through queryset updates only: the audit log
+    records the login events, not these counters.
+    """
+
+    username = models.CharField(_("用户名"), max_length=150)
+    source = models.CharField(_("来源地址"), max_length=64, blank=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_failure = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    blocked_until = models.DateTimeField(_("暂停至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录限速")
+        verbose_name_plural = _("登录限速")
+        constraints = [
+            models.UniqueConstraint(fields=["username", "source"], name="signin_throttle_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.source or '-'}"

@@ -15,6 +15,10 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from tepai.accounts.roles import Role, role_of
 
+# The personal-data rule lives with the masks in tepai.core.personal_data; it is re-exported
+# here because this module is where callers ask "may this user …".
+from tepai.core.personal_data import can_view_personal_data as can_view_personal_data
+
 # Registries every signed-in role may read in full (public programme information).
 _OPEN_TO_ALL = {
     "institutions.institution",
@@ -46,24 +50,6 @@ def _commissioner_id(user: object) -> int | None:
 def _enterprise_id(user: object) -> int | None:
     account = getattr(user, "account", None)
     return getattr(account, "enterprise_id", None)
-
-
-def can_view_personal_data(user: object, record: Model | None = None) -> bool:
-    """Return True if ``user`` may see unmasked phones and e-mails (of ``record``, if given).
-
-    Administrators see them all; everybody sees their own record's.
-    """
-    role = role_of(user)
-    if role is Role.ADMIN:
-        return True
-    if record is None:
-        return False
-    label = _label(type(record))
-    if label == "commissioners.commissioner":
-        return record.pk is not None and record.pk == _commissioner_id(user)
-    if label == "enterprises.enterprise":
-        return record.pk is not None and record.pk == _enterprise_id(user)
-    return False
 
 
 def visible(user: object, queryset: QuerySet) -> QuerySet:

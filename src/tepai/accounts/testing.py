@@ -1,4 +1,9 @@
-"""Test helpers for accounts: users of each role and fast password hashing."""
+"""Test helpers for accounts: users of each role, fast password hashing, signed-in clients.
+
+``Client.force_login`` signs a user in completely in tests, second factor included, as the
+two sign-in steps would (see :func:`force_login_passes_second_factor`); tests of the steps
+themselves sign in through the forms, or call :func:`force_login_password_only`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import override_settings
+from django.test import Client, override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tepai.accounts import two_factor
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 
@@ -55,3 +64,55 @@ def make_user(
         user=user, role=role, must_change_password=must_change_password, **account
     )
     return user
+
+
+# Django's own force_login, kept before the fixture below replaces it for the tests.
+_django_force_login = Client.force_login
+
+
+def force_login_password_only(client: Client, user: Any) -> None:
+    """Sign ``user`` in as if only the password had been given (no second factor)."""
+    _django_force_login(client, user)
+
+
+def verify_second_factor(client: Client, user: Any) -> TOTPDevice:
+    """Mark ``client``'s session as having passed the code step; return the user's app.
+
+    A user without an authenticator app gets one (a real, confirmed TOTP device).
+    """
+    device = two_factor.authenticator(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=two_factor.TOTP_NAME, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def _force_login_with_second_factor(
+    client: Client, user: Any, backend: str | None = None
+) -> None:
+    _django_force_login(client, user, backend)
+    if two_factor.needs_second_step(user):
+        verify_second_factor(client, user)
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor() -> Iterator[None]:
+    """Make ``Client.force_login`` sign in fully: password and, if needed, the second factor.
+
+    Page and API tests are about what a signed-in user sees, not about signing in; without
+    this every test signing in an administrator would first have to type a code. Not done
+    with the ``monkeypatch`` fixture, which some tests undo wholesale.
+    """
+    Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Client.force_login = _django_force_login  # type: ignore[method-assign]
+
+
+def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """Return the code the authenticator app shows now (or ``steps_ahead`` steps later)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{code:0{device.digits}d}"

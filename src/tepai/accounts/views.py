@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tepai.accounts import lockout
+from tepai.accounts import lockout, signin, two_factor
 from tepai.accounts.decorators import role_required
 from tepai.accounts.forms import AccountCreateForm, LoginForm, PasswordResetForm
 from tepai.accounts.models import Account
@@ -28,11 +28,22 @@ PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
-    """The sign-in page (public: Django marks its LoginView login_not_required)."""
+    """The sign-in page, first step (public: Django marks its LoginView login_not_required).
+
+    A user who needs a second factor is not signed in yet: the session remembers the passed
+    password and the browser goes on to the code step (or to enrolment).
+    """
 
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if not two_factor.needs_second_step(user):
+            return super().form_valid(form)
+        signin.begin(self.request, user, self.get_success_url())
+        return redirect("login_verify" if two_factor.is_enrolled(user) else "login_enrol")
 
 
 class LogoutView(auth_views.LogoutView):
@@ -70,7 +81,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(users: Any) -> list[dict[str, Any]]:
-    now = timezone.now()
+    users = list(users)
+    paused = lockout.active_pauses([user.get_username() for user in users])
+    enrolled = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )
     rows = []
     for user in users:
         account = getattr(user, "account", None)
@@ -83,11 +98,8 @@ def _rows(users: Any) -> list[dict[str, Any]]:
                 "account": account,
                 "role": account.get_role_display() if account and account.role else "",
                 "linked": linked,
-                "locked_until": (
-                    account.locked_until
-                    if account and account.locked_until and account.locked_until > now
-                    else None
-                ),
+                "locked_until": paused.get(user.get_username()),
+                "two_factor": user.pk in enrolled,
             }
         )
     return rows
@@ -133,9 +145,27 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.ADMIN)
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponseRedirect:
-    """Lift a lock before its 15 minutes are over."""
+    """Lift every sign-in pause of a user before it is over."""
     user = get_object_or_404(get_user_model(), pk=pk)
-    lockout.unlock(lockout.account_for(user))
+    lockout.unlock(user.get_username())
     record(actions.UNLOCK, request=request, target=user)
-    messages.success(request, _("已解锁“%(name)s”。") % {"name": user.get_username()})
+    messages.success(request, _("已解除“%(name)s”的登录暂停。") % {"name": user.get_username()})
+    return redirect("user_list")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Remove a user's authenticator app and recovery codes (a lost phone).
+
+    The user enrols a new app at the next sign-in (administrators and auditors must).
+    """
+    user = get_object_or_404(get_user_model(), pk=pk)
+    two_factor.remove(user)
+    record(two_factor.RESET, request=request, target=user)
+    messages.success(
+        request,
+        _("已清除“%(name)s”的两步验证设置，该用户下次登录时重新绑定验证器。")
+        % {"name": user.get_username()},
+    )
     return redirect("user_list")

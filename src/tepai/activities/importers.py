@@ -102,7 +102,7 @@ class ActivityImporter(Importer):
             for token in row["commissioners"] or []
         ]
         enterprises = resolve_enterprises(row["enterprises"] or [], row.number, "企业", ctx)
-        activity = Activity.objects.filter(code=row["code"]).first() if row["code"] else None
+        activity = ctx.uow.first(Activity, code=row["code"]) if row["code"] else None
         created = activity is None
         activity = activity or Activity()
         activity.code = row["code"] or activity.code
@@ -123,13 +123,13 @@ class ActivityImporter(Importer):
         if row["batch"]:
             activity.batch = resolve_batch(row["batch"], row.number, "批次", ctx)
         elif activity.batch is None:
-            activity.batch = shared_batch(commissioners)
+            activity.batch = shared_batch(commissioners, ctx)
         self.full_clean(activity, row, exclude=["batch"])
-        activity.save()
+        ctx.uow.save(activity)
         if commissioners:
-            activity.commissioners.set(commissioners)
+            ctx.uow.set(activity, "commissioners", commissioners)
         if enterprises:
-            activity.enterprises.set(enterprises)
+            ctx.uow.set(activity, "enterprises", enterprises)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -47,8 +47,8 @@ class Activity(RegistryModel):
         verbose_name=_("批次"),
     )
     notes = models.TextField(_("说明"), blank=True, default="")
-    # A photo taken on site, uploaded from the commissioner's phone (checked to be an image
-    # by tepai.engagements.forms); stored under TEPAI_HOME/media.
+    # A photo taken on site, uploaded from the commissioner's phone; stored under
+    # TEPAI_HOME/media as a JPEG or PNG re-encoded by tepai.engagements.photos.
     photo = models.FileField(_("现场照片"), upload_to="activities/%Y/%m/", blank=True, default="")
 
     class Meta:

@@ -26,6 +26,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tepai.demands.models import InvalidTransition
+from tepai.demands.workflow import WorkflowError
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +195,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, 401, error_body("not_authenticated", message))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # Ninja's only 400: a body that is not JSON (or not UTF-8) at all.
+            message = _("请求体不是有效的 JSON（须为 UTF-8 编码的 JSON 对象）")
+            return respond(request, 400, error_body("invalid_body", message))
         codes = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
         code = codes.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, error_body(code, str(exc)))
@@ -207,6 +212,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_transition(request: HttpRequest, exc: InvalidTransition) -> HttpResponse:
         fields = {"status": [str(exc)]}
         return respond(request, 409, error_body("invalid_transition", str(exc), fields))
+
+    def on_workflow(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
+        # Not yours to do (403), a missing reason (422), or a move the demand's state does not
+        # allow (409); the workflow changed nothing.
+        body = error_body(exc.code, str(exc), {exc.field: [str(exc)]})
+        return respond(request, exc.status, body)
 
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         fields = {name: [str(m) for m in messages] for name, messages in _dict(exc).items()}
@@ -230,6 +241,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(InvalidTransition, on_transition)
+    api.add_exception_handler(WorkflowError, on_workflow)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(IntegrityError, on_integrity)
     api.add_exception_handler(Exception, on_crash)

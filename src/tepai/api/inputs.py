@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django import forms
 from django.db import models, transaction
@@ -20,6 +20,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
 from tepai.api.errors import InvalidInput, summary
+from tepai.api.schemas import DB_INT_MAX, DB_INT_MIN, RecordIdInt
 
 
 class InputSchema(Schema):
@@ -33,10 +34,12 @@ def _choices(field: forms.ChoiceField) -> list[tuple[str, str]]:
 
 
 def _annotation(field: forms.Field) -> Any:
+    # Integers are bounded to what the database holds (and to the form's own limits, when it
+    # has them), so a huge number is refused as invalid input, never sent to the database.
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return list[int]
+        return list[RecordIdInt]
     if isinstance(field, forms.ModelChoiceField):
-        return int
+        return RecordIdInt
     if isinstance(field, forms.ChoiceField):
         values = tuple(value for value, _ in _choices(field))
         return Literal[values]  # type: ignore[valid-type]
@@ -46,7 +49,9 @@ def _annotation(field: forms.Field) -> Any:
     if isinstance(field, forms.DecimalField):
         return Decimal
     if isinstance(field, forms.IntegerField):
-        return int
+        low = DB_INT_MIN if field.min_value is None else max(DB_INT_MIN, field.min_value)
+        high = DB_INT_MAX if field.max_value is None else min(DB_INT_MAX, field.max_value)
+        return Annotated[int, Field(ge=low, le=high)]
     if isinstance(field, forms.DateField):
         return datetime.date
     if isinstance(field, forms.JSONField):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +13,9 @@ class Token(models.Model):
 
     Only the SHA-256 digest of the token is stored: the token itself is shown once, when it is
     created, and cannot be recovered from the database. ``prefix`` (its first characters) lets
-    people tell their tokens apart in lists.
+    people tell their tokens apart in lists. A token stops working at ``expires_at``
+    (``TEPAI_API_TOKEN_DAYS`` after it was issued) or when revoked; tokens are revoked when
+    their user's password, role or active state changes (:mod:`tepai.api.signals`).
     """
 
     user = models.ForeignKey(
@@ -26,6 +29,7 @@ class Token(models.Model):
     digest = models.CharField(_("令牌摘要"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"))
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
@@ -39,4 +43,4 @@ class Token(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Query
 
 from tepai.api.errors import NotFound
+from tepai.api.schemas import DB_INT_MAX
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
-PageParam = Query(1, ge=1, description="页码，从 1 开始")
+PageParam = Query(1, ge=1, le=DB_INT_MAX, description="页码，从 1 开始")
 PageSizeParam = Query(
     DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}"
 )

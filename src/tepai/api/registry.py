@@ -23,9 +23,9 @@ from tepai.accounts.permissions import can_change, can_create, visible
 from tepai.api.errors import Forbidden, NotFound
 from tepai.api.inputs import input_schema, save_with_form, with_defaults
 from tepai.api.pagination import PageParam, PageSizeParam, paginate
-from tepai.api.schemas import ERRORS, WRITE_ERRORS, page_of
+from tepai.api.schemas import DB_INT_MAX, ERRORS, WRITE_ERRORS, page_of
 
-RecordId = Path(..., description="记录 ID")
+RecordId = Path(..., ge=1, le=DB_INT_MAX, description="记录 ID")
 
 Data = dict[str, Any]
 

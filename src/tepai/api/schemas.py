@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field, create_model
+
+# The largest value a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+# Every integer the API reads is bounded by it, so an oversized number is a 422 naming the
+# field rather than an OverflowError in the database driver (issue 9, finding 5).
+DB_INT_MAX = 2**63 - 1
+DB_INT_MIN = -(2**63)
+
+DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
+"""Any integer stored in the database."""
+
+RecordIdInt = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+"""The id of a record (ids start at 1)."""
 
 
 class Ref(Schema):
@@ -22,7 +34,8 @@ class Ref(Schema):
 
 class ErrorDetail(Schema):
     code: str = Field(
-        description="错误代码（稳定的英文标识）：not_authenticated、invalid_token（401）；"
+        description="错误代码（稳定的英文标识）：invalid_body（400，请求体不是有效的 JSON）；"
+        "not_authenticated、invalid_token、token_expired（401）；"
         "permission_denied、csrf_failed、password_change_required（403）；not_found（404）；"
         "method_not_allowed（405）；conflict、invalid_transition、invalid_state（409）；"
         "validation_error（422）；server_error（500）"
@@ -38,7 +51,8 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
+# Requests with a body may also get 400: the body is not JSON (or not UTF-8) at all.
+WRITE_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **ERRORS, 409: ErrorOut}
 
 
 def page_of(item: type[Schema]) -> type[Schema]:

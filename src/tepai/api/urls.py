@@ -90,7 +90,9 @@ def _routes() -> list[URLPattern | URLResolver]:
             callback = _json_method_errors(callback)
         pattern.callback = login_not_required(callback)
         routes.append(pattern)
-    routes.append(re_path(r"^.*$", login_not_required(csrf_exempt(not_found))))
+    # [\s\S] rather than ".": line breaks too, or /api/x/%0A would fall through to the site's
+    # HTML 404 page.
+    routes.append(re_path(r"^[\s\S]*$", login_not_required(csrf_exempt(not_found))))
     return routes
 
 

@@ -26,6 +26,11 @@ ASSIGNMENT = "assignment"
 PRUNE = "prune"
 TOKEN_CREATE = "token_create"
 TOKEN_REVOKE = "token_revoke"
+TWO_FACTOR_ENROL = "two_factor_enrol"
+TWO_FACTOR_RESET = "two_factor_reset"
+TWO_FACTOR_FAILED = "two_factor_failed"
+RECOVERY_CODES_NEW = "recovery_codes_new"
+RECOVERY_CODE_USED = "recovery_code_used"
 
 LABELS: dict[str, Promise] = {
     CREATE: _("新增"),
@@ -46,6 +51,11 @@ LABELS: dict[str, Promise] = {
     PRUNE: _("清理审计日志"),
     TOKEN_CREATE: _("签发接口令牌"),
     TOKEN_REVOKE: _("撤销接口令牌"),
+    TWO_FACTOR_ENROL: _("绑定验证器"),
+    TWO_FACTOR_RESET: _("解绑验证器"),
+    TWO_FACTOR_FAILED: _("动态验证码错误"),
+    RECOVERY_CODES_NEW: _("生成恢复码"),
+    RECOVERY_CODE_USED: _("使用恢复码"),
 }
 
 

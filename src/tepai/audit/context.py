@@ -7,12 +7,14 @@ a context variable that :mod:`tepai.audit.log` reads when it writes an entry.
 from __future__ import annotations
 
 import getpass
+import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -34,12 +36,21 @@ _current: ContextVar[Callable[[], Actor] | None] = ContextVar("tepai_audit_actor
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client's address as the server saw it.
+    """Return the client's address: the server's peer, or the proxy's word for it.
 
-    X-Forwarded-For is ignored on purpose: anyone can send it, and tepai is served directly
-    (waitress) on the intranet; behind a proxy REMOTE_ADDR is the proxy.
+    X-Forwarded-For is believed only with ``TEPAI_TRUSTED_PROXY`` (anyone can send it), and
+    then only its last entry, the one the trusted proxy appended itself: earlier entries are
+    the client's own claims. Without a proxy REMOTE_ADDR is the client.
     """
     address = request.META.get("REMOTE_ADDR") or None
+    if getattr(settings, "TEPAI_TRUSTED_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            try:
+                return str(ipaddress.ip_address(last))
+            except ValueError:
+                return address
     return address
 
 

@@ -1,7 +1,8 @@
 """How audit entries are shown to auditors: labelled before/after rows, personal data masked.
 
-The log itself keeps the values as they were; masking happens here, on the server, so phones
-and e-mails never reach the auditor's browser.
+Personal data is masked when an entry is written (:func:`tepai.audit.log.write_entry`);
+entries written before that are masked again here, on the server, so phones and e-mails never
+reach the auditor's browser.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tepai.audit.masking import mask_text
 from tepai.audit.models import AuditEntry
+from tepai.core.personal_data import mask_text
 
 
 def format_value(value: Any) -> str:
@@ -102,7 +103,9 @@ def diff_rows(entry: AuditEntry) -> list[DiffRow]:
                 field=_field_label(field, name),
                 before=_field_value(field, before.get(name)) if name in before else "",
                 after=_field_value(field, after.get(name)) if name in after else "",
-                changed=name in before and name in after and before[name] != after[name],
+                # An update logs only the fields that changed; masked values of two different
+                # phones can look alike (138****1234), so their equality proves nothing.
+                changed=name in before and name in after,
             )
         )
     return rows

@@ -16,8 +16,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from tepai.audit.context import Actor, actor_from_request, current_actor
-from tepai.audit.masking import mask_text
 from tepai.audit.models import AuditEntry
+from tepai.core.personal_data import mask_snapshot, mask_text
 
 
 def record(
@@ -48,7 +48,43 @@ def write_entry(
     detail: dict[str, Any] | None = None,
     actor: Actor | None = None,
 ) -> AuditEntry:
-    """Append one entry; ``target`` fills the model label, id and description if given."""
+    """Append one entry (:func:`build_entry`) and return it."""
+    entry = build_entry(
+        action,
+        target=target,
+        model_label=model_label,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        detail=detail,
+        actor=actor,
+    )
+    entry.save()
+    return entry
+
+
+def build_entry(
+    action: str,
+    *,
+    target: Model | None = None,
+    model_label: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> AuditEntry:
+    """Return one unsaved entry; ``target`` fills the model label, id and description if given.
+
+    The one place an entry's stored values are decided: :func:`write_entry` saves it, an
+    import saves many with one bulk insert. Personal data is masked before it is stored
+    (PIPL; issue 9, finding 11): the before and after values of personal fields keep only
+    what the pages show (138****1234, the birth year), and phones, e-mails and ID numbers
+    inside any text are masked. Callers compare unmasked values, so a change hidden by the
+    mask is still logged.
+    """
     actor = actor or current_actor()
     if target is not None:
         model_label = model_label or target._meta.label_lower
@@ -60,15 +96,14 @@ def write_entry(
         action=action[:32],
         model_label=model_label[:100],
         object_id=object_id[:64],
-        object_repr=object_repr[:200],
-        before=before,
-        after=after,
-        detail=detail or {},
+        object_repr=mask_text(object_repr)[:200],
+        before=mask_snapshot(model_label, before),
+        after=mask_snapshot(model_label, after),
+        detail=mask_snapshot("", detail) or {},
         ip_address=actor.ip,
         path=actor.path[:300],
     )
     entry.search_text = _search_text(entry)
-    entry.save()
     return entry
 
 

@@ -12,6 +12,8 @@ from tepai.audit.log import write_entry
 from tepai.audit.models import AuditEntry
 
 MINIMUM_DAYS = 180
+# Created by migration 0003 on SQLite: while it holds a row, the delete trigger lets deletes by.
+SQLITE_PERMIT_TABLE = "audit_prune_permit"
 
 
 class RetentionError(ValueError):
@@ -22,8 +24,9 @@ def prune(older_than_days: int, *, now: datetime.datetime | None = None) -> int:
     """Delete entries older than ``older_than_days`` days and return how many went.
 
     This is the only deleter of audit entries: the model and its querysets refuse deletes,
-    so it issues the DELETE itself, and on PostgreSQL it tells the append-only trigger (see
-    migration 0002) that this transaction may delete.
+    so it issues the DELETE itself, and tells the append-only trigger that this transaction
+    may delete: on PostgreSQL by a transaction-local setting (migration 0002), on SQLite by a
+    permit row that no other connection sees and that goes before the commit (migration 0003).
     """
     if older_than_days < MINIMUM_DAYS:
         raise RetentionError(
@@ -35,11 +38,15 @@ def prune(older_than_days: int, *, now: datetime.datetime | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL tepai.audit_prune = 'on'")
+        elif connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {SQLITE_PERMIT_TABLE} (id) VALUES (1)")
         cursor.execute(f"DELETE FROM {table} WHERE {column} < %s", [cutoff])
         removed = cursor.rowcount
+        # Guard again at once: an enclosing transaction must not inherit the permission.
         if connection.vendor == "postgresql":
-            # Guard again at once: an enclosing transaction must not inherit the permission.
             cursor.execute("SET LOCAL tepai.audit_prune = 'off'")
+        elif connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {SQLITE_PERMIT_TABLE}")
         # The prune itself stays on record.
         write_entry(
             actions.PRUNE,

@@ -13,8 +13,8 @@ from tepai.accounts.roles import Role
 from tepai.audit import actions
 from tepai.audit.display import DiffRow, detail_rows, diff_rows, model_name
 from tepai.audit.forms import AuditSearchForm
-from tepai.audit.masking import mask_text
 from tepai.audit.models import AuditEntry
+from tepai.core.personal_data import mask_text
 
 PAGE_SIZE = 50
 

@@ -57,10 +57,10 @@ class CaseImporter(Importer):
             resolve_activity(token, row.number, "关联工作记录", ctx)
             for token in row["activities"] or []
         ]
-        case = find_existing(Case, row["code"], title=row["title"])
+        case = find_existing(Case, row["code"], ctx=ctx, title=row["title"])
         created = case is None
         case = case or Case()
-        if Case.objects.filter(title=row["title"]).exclude(pk=case.pk).exists():
+        if ctx.uow.exists_other(Case, case, title=row["title"]):
             raise RowError(row.number, "标题", f"已有另一个案例叫“{row['title']}”（编号不同）")
         case.code = row["code"] or case.code
         case.title = row["title"]
@@ -68,11 +68,11 @@ class CaseImporter(Importer):
         if row["batch"]:
             case.batch = resolve_batch(row["batch"], row.number, "批次", ctx)
         self.full_clean(case, row, exclude=["batch"])
-        case.save()
+        ctx.uow.save(case)
         if projects:
-            case.projects.set(projects)
+            ctx.uow.set(case, "projects", projects)
         if activities:
-            case.activities.set(activities)
+            ctx.uow.set(case, "activities", activities)
         return created
 
     # ----- export ------------------------------------------------------------------------

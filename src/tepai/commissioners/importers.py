@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tepai.commissioners.models import Commissioner, DatePrecision, WorkItem, WorkItemKind
@@ -29,6 +30,7 @@ from tepai.core.cleaning import (
 from tepai.core.importing import Column, Importer, ImportFailed, RowError
 from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
 from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_masked
+from tepai.core.importing.journal import Written
 from tepai.core.importing.parsers import choice, text_block, year
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.importers import resolve_batch, resolve_centre, resolve_team
@@ -124,6 +126,18 @@ def outcomes_cell(items: list[WorkItem]) -> str:
     return "；".join(titles)
 
 
+def touch_for_matching(written: Written) -> None:
+    """Mark commissioners whose work items the import changed, for the matching index.
+
+    A saved WorkItem does this through a signal (tepai.matchmaking.live); bulk writes send none.
+    """
+    new = {obj.pk for obj in written.created if isinstance(obj, Commissioner)}
+    items = [*written.created, *(obj for obj, _loaded, _names in written.updated)]
+    ids = {obj.commissioner_id for obj in items if isinstance(obj, WorkItem)} - new
+    if ids:
+        Commissioner.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
 class CommissionerImporter(Importer):
     registry = "commissioners"
     label = "科技特派员"
@@ -208,6 +222,9 @@ class CommissionerImporter(Importer):
         ),
     ]
 
+    def after_write(self, written: Written) -> None:
+        touch_for_matching(written)
+
     def natural_key(self, row: RowValues) -> Any:
         if row["code"]:
             return ("code", row["code"])
@@ -215,13 +232,14 @@ class CommissionerImporter(Importer):
         return (row["name"], birth.to_date(), row["institution"])
 
     def _find(self, row: RowValues, birth: PartialDate, institution: Any) -> Commissioner | None:
+        uow = self.context.uow
         if row["code"]:
-            found = Commissioner.objects.filter(code=row["code"]).first()
+            found = uow.first(Commissioner, code=row["code"])
             if found:
                 return found
-        return Commissioner.objects.filter(
-            name=row["name"], birth_date=birth.to_date(), institution=institution
-        ).first()
+        return uow.first(
+            Commissioner, name=row["name"], birth_date=birth.to_date(), institution=institution
+        )
 
     def save_row(self, row: RowValues) -> bool:
         ctx = self.context
@@ -251,7 +269,7 @@ class CommissionerImporter(Importer):
             if row.get(key):
                 setattr(commissioner, key, row[key])
         self.full_clean(commissioner, row, exclude=["institution"])
-        commissioner.save()
+        ctx.uow.save(commissioner)
         self._save_memberships(commissioner, row, ctx)
         self._save_outcomes(commissioner, row, ctx)
         return created
@@ -268,7 +286,9 @@ class CommissionerImporter(Importer):
         entries: list[OutcomeEntry] = row.get("outcomes") or []
         if not entries:
             return
-        existing = {item.title: item for item in commissioner.work_items.all()}
+        existing = {
+            item.title: item for item in ctx.uow.filter(WorkItem, commissioner=commissioner)
+        }
         for entry in entries:
             item = existing.get(entry.written) or existing.get(entry.title)
             created = item is None
@@ -289,7 +309,7 @@ class CommissionerImporter(Importer):
                         for message in exc.messages
                     ]
                 ) from exc
-            item.save()
+            ctx.uow.save(item)
             existing[item.title] = item
             if created:
                 ctx.related_created[OUTCOMES_HEADER] += 1
@@ -302,11 +322,11 @@ class CommissionerImporter(Importer):
         if forced and forced not in batch_names:
             batch_names.append(forced)
         batches = [resolve_batch(name, row.number, "批次", ctx) for name in batch_names]
-        commissioner.batches.add(*batches)
+        ctx.uow.add(commissioner, "batches", batches)
         for team_name in row.get("teams") or []:
-            commissioner.teams.add(self._team(team_name, batches, row.number, ctx))
+            ctx.uow.add(commissioner, "teams", [self._team(team_name, batches, row.number, ctx)])
         for centre_name in row.get("centres") or []:
-            commissioner.centres.add(resolve_centre(centre_name, ctx))
+            ctx.uow.add(commissioner, "centres", [resolve_centre(centre_name, ctx)])
 
     def _team(self, name: str, batches: list[Batch], number: int, ctx: ImportContext) -> Team:
         """Return the team ``name`` in one of the row's batches (created if there is one batch).
@@ -314,7 +334,7 @@ class CommissionerImporter(Importer):
         A person in several batches (re-dispatched) names a team that already exists in one
         of them; a new team can only be created when the batch is unambiguous.
         """
-        existing = list(Team.objects.filter(name=name, batch__in=batches)[:2])
+        existing = ctx.uow.filter(Team, name=name, batch__in=batches)[:2]
         if len(existing) == 1:
             return existing[0]
         if len(batches) == 1:
@@ -374,19 +394,24 @@ class WorkItemImporter(Importer):
         Column("年份", "year", year, example="2022"),
     ]
 
+    def after_write(self, written: Written) -> None:
+        touch_for_matching(written)
+
     def natural_key(self, row: RowValues) -> Any:
         return (row["commissioner"], row["title"])
 
     def save_row(self, row: RowValues) -> bool:
         commissioner = resolve_commissioner(row["commissioner"], row.number, "特派员", self.context)
-        item, created = WorkItem.objects.get_or_create(
-            commissioner=commissioner, title=row["title"], defaults={"kind": row["kind"]}
-        )
+        uow = self.context.uow
+        item = uow.first(WorkItem, commissioner=commissioner, title=row["title"])
+        created = item is None
+        if item is None:
+            item = WorkItem(commissioner=commissioner, title=row["title"], kind=row["kind"])
         item.kind = row["kind"]
         item.text = row["text"] or item.text
         item.year = row["year"] or item.year
         self.full_clean(item, row, exclude=["commissioner"])
-        item.save()
+        uow.save(item)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -58,9 +58,9 @@ def get_or_create_enterprise(name: str, cluster_value: str, ctx: ImportContext) 
     """Return the enterprise called ``name``, creating it in ``cluster_value`` if it is unknown."""
     key = ("enterprise", name)
     if key not in ctx.cache:
-        enterprise = Enterprise.objects.filter(name=name).first()
+        enterprise = ctx.uow.first(Enterprise, name=name)
         if enterprise is None:
-            enterprise = Enterprise.objects.create(name=name, cluster=cluster_value)
+            enterprise = ctx.uow.create(Enterprise, name=name, cluster=cluster_value)
             ctx.related_created["企业"] += 1
         ctx.cache[key] = enterprise
     return ctx.cache[key]
@@ -90,10 +90,11 @@ class DemandListImporter(Importer):
         return ("code", row["code"]) if row["code"] else row["name"]
 
     def save_row(self, row: RowValues) -> bool:
-        demand_list = find_existing(DemandList, row["code"], name=row["name"])
+        uow = self.context.uow
+        demand_list = find_existing(DemandList, row["code"], ctx=self.context, name=row["name"])
         created = demand_list is None
         demand_list = demand_list or DemandList()
-        if DemandList.objects.filter(name=row["name"]).exclude(pk=demand_list.pk).exists():
+        if uow.exists_other(DemandList, demand_list, name=row["name"]):
             raise RowError(
                 row.number, "名称", f"已有另一个需求发布批次叫“{row['name']}”（编号不同）"
             )
@@ -105,7 +106,7 @@ class DemandListImporter(Importer):
         if row["event"]:
             demand_list.event = resolve_event(row["event"], row.number, "发布活动", self.context)
         self.full_clean(demand_list, row, exclude=["event"])
-        demand_list.save()
+        uow.save(demand_list)
         return created
 
     # ----- export ------------------------------------------------------------------------
@@ -192,11 +193,12 @@ class DemandImporter(Importer):
         enterprise = get_or_create_enterprise(
             row["enterprise"], row["cluster"] or IndustryCluster.OTHER, ctx
         )
-        demand = find_existing(Demand, row["code"], enterprise=enterprise, title=row["title"])
+        demand = find_existing(
+            Demand, row["code"], ctx=ctx, enterprise=enterprise, title=row["title"]
+        )
         created = demand is None
         demand = demand or Demand()
-        clash = Demand.objects.filter(enterprise=enterprise, title=row["title"])
-        if clash.exclude(pk=demand.pk).exists():
+        if ctx.uow.exists_other(Demand, demand, enterprise=enterprise, title=row["title"]):
             raise RowError(row.number, "需求名称", "该企业已有同名需求（编号不同）")
         previous_status = demand.status if not created else ""
         demand.code = row["code"] or demand.code
@@ -213,17 +215,18 @@ class DemandImporter(Importer):
         demand.cluster = row["cluster"] or (enterprise.cluster if created else demand.cluster)
         demand.status = row["status"] or (DemandStatus.DRAFT if created else demand.status)
         self.full_clean(demand, row, exclude=["enterprise"])
-        demand.save()
+        ctx.uow.save(demand)
         # Imports record facts, so the transition graph is not enforced; the history still is.
         if created or demand.status != previous_status:
-            DemandTransition.objects.create(
+            ctx.uow.create(
+                DemandTransition,
                 demand=demand,
                 from_status=previous_status,
                 to_status=demand.status,
                 note="导入" if created else "导入更新",
             )
         for demand_list in lists:
-            demand_list.demands.add(demand)
+            ctx.uow.add(demand_list, "demands", [demand])
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -118,7 +118,11 @@ class Demand(RegistryModel):
 
     @transaction.atomic
     def transition_to(self, target: str, *, by: object | None = None, note: str = "") -> None:
-        """Move the demand to ``target`` and log who did it; raise InvalidTransition if barred."""
+        """Move the demand to ``target`` and log who did it; raise InvalidTransition if barred.
+
+        The record-keeping step only: who may make which move, and what must follow, is
+        decided by :mod:`tepai.demands.workflow`, which every page, API call and service uses.
+        """
         if not self.can_transition_to(target):
             raise InvalidTransition(self.status, target)
         previous = self.status

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Model
 
+from tepai.accounts import lockout, two_factor
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner
@@ -17,6 +20,33 @@ from tepai.enterprises.models import Enterprise
 DEMO_COMMISSIONER_CODE = "ZJ2-10"
 # 浙能阿克苏热电有限公司: has demands (D-007) and a signed project.
 DEMO_ENTERPRISE_CODE = "ENT-007"
+
+
+# A base32 secret: the demo's administrator and auditor then sign in with the codes of an
+# authenticator app holding it. Without it they sign in with their password only.
+TOTP_SECRET_VARIABLE = "TEPAI_DEMO_TOTP_SECRET"
+
+
+class DemoSecretInvalid(ValueError):
+    """TEPAI_DEMO_TOTP_SECRET is set but is not a usable base32 secret."""
+
+
+def demo_totp_secret() -> str | None:
+    """Return TEPAI_DEMO_TOTP_SECRET (checked), or None when it is not set.
+
+    Raises DemoSecretInvalid, with a Chinese message naming the variable, for a bad value.
+    """
+    secret = os.environ.get(TOTP_SECRET_VARIABLE, "").strip()
+    if not secret:
+        return None
+    try:
+        two_factor.parse_secret(secret)
+    except ValueError as error:
+        raise DemoSecretInvalid(
+            f"{TOTP_SECRET_VARIABLE} 无效：须为 base32 编码（字母 A–Z 和数字 2–7）、"
+            f"至少 16 个字符的密钥"
+        ) from error
+    return secret
 
 
 @dataclass(frozen=True)
@@ -58,10 +88,13 @@ def _demo_enterprise() -> Enterprise:
 
 
 @transaction.atomic
-def ensure_demo_accounts(password: str) -> list[DemoAccount]:
+def ensure_demo_accounts(password: str, totp_secret: str | None = None) -> list[DemoAccount]:
     """Create or reset the four demo accounts with ``password``; safe to run again.
 
-    Demo accounts never have to change their password, and a re-run lifts any lock.
+    Demo accounts never have to change their password, and a re-run lifts any pause. With
+    ``totp_secret`` (base32) the administrator and the auditor are enrolled with it and must
+    give its codes; without it they are exempt from the second factor (the demo only: every
+    other administrator and auditor must use it) and have no authenticator.
     """
     accounts = [
         DemoAccount("admin", Role.ADMIN),
@@ -70,11 +103,16 @@ def ensure_demo_accounts(password: str) -> list[DemoAccount]:
         DemoAccount("auditor", Role.AUDITOR),
     ]
     for demo in accounts:
-        _ensure(demo, password)
+        user = _ensure(demo, password, exempt=totp_secret is None)
+        if demo.role in two_factor.REQUIRED_ROLES:
+            if totp_secret is None:
+                two_factor.remove(user)
+            else:
+                two_factor.enrol_with_secret(user, totp_secret)
     return accounts
 
 
-def _ensure(demo: DemoAccount, password: str) -> None:
+def _ensure(demo: DemoAccount, password: str, *, exempt: bool) -> Any:
     user, _created = get_user_model().objects.get_or_create(username=demo.username)
     # The administrator may also use the data-maintenance admin (/admin/).
     user.is_staff = user.is_superuser = demo.role is Role.ADMIN
@@ -89,7 +127,8 @@ def _ensure(demo: DemoAccount, password: str) -> None:
             "commissioner": demo.record if demo.role is Role.COMMISSIONER else None,
             "enterprise": demo.record if demo.role is Role.ENTERPRISE else None,
             "must_change_password": False,
-            "failed_logins": 0,
-            "locked_until": None,
+            "two_factor_exempt": exempt and demo.role in two_factor.REQUIRED_ROLES,
         },
     )
+    lockout.unlock(demo.username)
+    return user

@@ -15,16 +15,8 @@ from tepai.activities.models import Activity, ActivityKind
 from tepai.demands.forms import DemandForm
 from tepai.demands.models import Demand, DemandList, DemandStatus
 from tepai.engagements.models import DeclineReason
+from tepai.engagements.photos import normalise_photo
 from tepai.enterprises.models import Enterprise
-
-# What a phone camera or a screenshot produces; checked by content, not by file name.
-_IMAGE_SIGNATURES = (
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
 class AnswerForm(forms.Form):
@@ -114,13 +106,8 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("审核结果"), choices=[("publish", _("发布")), ("return", _("退回修改"))]
     )
+    # Whether a note is needed (sending back) is the workflow's rule (tepai.demands.workflow).
     note = forms.CharField(label=_("审核意见"), max_length=500, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("decision") == "return" and not data.get("note", "").strip():
-            self.add_error("note", _("退回修改时请写明需要修改的地方"))
-        return data
 
 
 class RatingForm(forms.Form):
@@ -133,16 +120,6 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("评价"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-def check_photo(upload: UploadedFile) -> None:
-    """Raise ValidationError unless ``upload`` is a JPEG, PNG or GIF of at most 10 MB."""
-    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("照片不能超过10 MB"))
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature, _kind in _IMAGE_SIGNATURES):
-        raise ValidationError(_("照片须为 JPG、PNG 或 GIF 图片"))
 
 
 class ActivityLogForm(forms.ModelForm):
@@ -165,7 +142,8 @@ class ActivityLogForm(forms.ModelForm):
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):
-            check_photo(photo)
+            # Only the re-encoded pixels are stored, never the uploaded bytes or name.
+            return normalise_photo(photo)
         return photo
 
     def clean(self) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The engagement workflow: proposing, answering, signing, reviewing demands and rating.
 
 Every function here is transactional and checks the state it acts on, so the web pages and
-the REST API share one set of rules and one set of (Chinese) error messages. ``by`` is the
+the REST API share one set of rules and one set of (Chinese) error messages. A demand's own
+status changes go through :mod:`tepai.demands.workflow`, which these steps call. ``by`` is the
 acting user: when given, the function also checks that this user may act (administrators
 may record an answer on a party's behalf); ``None`` means a trusted internal caller.
 
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from tepai.accounts.roles import Role, role_of
 from tepai.audit.log import record
 from tepai.commissioners.models import Commissioner
+from tepai.demands import workflow
 from tepai.demands.models import CollaborationMode, Demand, DemandList, DemandStatus
 from tepai.engagements.models import (
     OPEN_STATUSES,
@@ -58,12 +60,9 @@ __all__ = [
 ]
 
 
-class EngagementError(Exception):
-    """A workflow step is not possible now; the message says why, in Chinese."""
-
-
-class NotAllowed(EngagementError):
-    """The acting user may not take this step (wrong role or not their record)."""
+# One error vocabulary for the demand and engagement workflow (see tepai.demands.workflow).
+EngagementError = workflow.WorkflowError
+NotAllowed = workflow.NotPermitted
 
 
 class Party(TextChoices):
@@ -191,9 +190,10 @@ def propose(
         created_by=by if getattr(by, "pk", None) else None,
     )
     if demand.status == DemandStatus.PUBLISHED:
-        demand.transition_to(
+        workflow.follow_engagement(
+            demand,
             DemandStatus.MATCHING,
-            by=by if getattr(by, "pk", None) else None,
+            by,
             note=_("推荐特派员%(name)s对接") % {"name": commissioner.name},
         )
     record(
@@ -227,10 +227,8 @@ def _release_demand(demand: Demand, by: Any) -> None:
         return
     busy = demand.proposals.filter(status__in=[*OPEN_STATUSES, ProposalStatus.ACCEPTED]).exists()
     if not busy:
-        demand.transition_to(
-            DemandStatus.PUBLISHED,
-            by=by if getattr(by, "pk", None) else None,
-            note=_("推荐均未达成，需求重新开放对接"),
+        workflow.follow_engagement(
+            demand, DemandStatus.PUBLISHED, by, note=_("推荐均未达成，需求重新开放对接")
         )
 
 
@@ -270,9 +268,10 @@ def _sign(proposal: Proposal, by: Any) -> Project:
         )
     project.commissioners.add(proposal.commissioner)
     if demand.status == DemandStatus.MATCHING:
-        demand.transition_to(
+        workflow.follow_engagement(
+            demand,
             DemandStatus.SIGNED,
-            by=by if getattr(by, "pk", None) else None,
+            by,
             note=_("特派员%(name)s与企业双方确认对接") % {"name": proposal.commissioner.name},
         )
     return project
@@ -383,26 +382,24 @@ def withdraw(proposal: Proposal, by: Any, *, request: HttpRequest | None = None)
 
 @transaction.atomic
 def submit_demand(demand: Demand, by: Any) -> Demand:
-    """Save a new or sent-back demand and put it in the review queue (待审核)."""
+    """Save a new or sent-back demand and put it in the review queue (待审核).
+
+    The workflow decides (see :func:`tepai.demands.workflow.change_status`); a refusal
+    leaves the demand unsaved.
+    """
     if demand.pk is None:
         demand.status = DemandStatus.DRAFT
-        demand.save()
-    elif demand.status != DemandStatus.DRAFT:
-        raise EngagementError(
-            _("需求“%(title)s”当前为“%(status)s”，只有草稿（含退回修改的）可以提交审核")
-            % {"title": demand.title, "status": _status_label(demand.status)}
-        )
-    else:
-        demand.save()
-    demand.transition_to(
-        DemandStatus.PENDING_REVIEW, by=by if getattr(by, "pk", None) else None, note=_("提交审核")
-    )
-    return demand
+    # Asked before saving, so a refused submission leaves the stored text as it was.
+    workflow.check_move(demand, DemandStatus.PENDING_REVIEW, by)
+    demand.save()
+    return workflow.change_status(demand, DemandStatus.PENDING_REVIEW, by)
 
 
 @transaction.atomic
 def review(demand: Demand, publish: bool, by: Any, note: str = "") -> Demand:
     """Publish a demand waiting for review, or send it back to the enterprise with a note."""
+    # Reviewing is the programme office's job: an enterprise may take its own demand back to
+    # draft through the workflow, but that is not a review.
     _require_admin(by, _("审核需求"))
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
     if demand.status != DemandStatus.PENDING_REVIEW:
@@ -410,15 +407,8 @@ def review(demand: Demand, publish: bool, by: Any, note: str = "") -> Demand:
             _("需求“%(title)s”当前为“%(status)s”，不在待审核队列中")
             % {"title": demand.title, "status": _status_label(demand.status)}
         )
-    note = (note or "").strip()
-    actor = by if getattr(by, "pk", None) else None
-    if publish:
-        demand.transition_to(DemandStatus.PUBLISHED, by=actor, note=note or _("审核通过"))
-    else:
-        if not note:
-            raise EngagementError(_("退回说明：退回修改时请写明需要修改的地方"))
-        demand.transition_to(DemandStatus.DRAFT, by=actor, note=note)
-    return demand
+    target = DemandStatus.PUBLISHED if publish else DemandStatus.DRAFT
+    return workflow.change_status(demand, target, by, note)
 
 
 # ----- rating -------------------------------------------------------------------------------

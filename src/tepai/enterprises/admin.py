@@ -8,8 +8,6 @@ from tepai.enterprises.models import Enterprise
 @admin.register(Enterprise)
 class EnterpriseAdmin(PersonalDataAdmin):
     form = EnterpriseForm
-    phone_field = "contact_phone"
-    email_field = "contact_email"
     list_display = [
         "name",
         "code",

@@ -32,11 +32,8 @@ _SIZE_ALIASES = {
 }
 
 
-def _lookup_enterprise(token: str) -> Enterprise | None:
-    return (
-        Enterprise.objects.filter(name=token).first()
-        or Enterprise.objects.filter(code=token).first()
-    )
+def _lookup_enterprise(token: str, ctx: ImportContext) -> Enterprise | None:
+    return ctx.uow.first(Enterprise, name=token) or ctx.uow.first(Enterprise, code=token)
 
 
 def resolve_enterprise(name: str, number: int, header: str, ctx: ImportContext) -> Enterprise:
@@ -53,7 +50,7 @@ def resolve_enterprises(
     for name in names:
         key = ("enterprise", name)
         if key not in ctx.cache:
-            enterprise = _lookup_enterprise(name)
+            enterprise = _lookup_enterprise(name, ctx)
             if enterprise is None:
                 unknown.append(name)
                 continue
@@ -108,14 +105,21 @@ class EnterpriseImporter(Importer):
         return ("code", row["code"]) if row["code"] else row["name"]
 
     def save_row(self, row: RowValues) -> bool:
-        enterprise = find_existing(Enterprise, row["code"], name=row["name"])
+        uow = self.context.uow
+        enterprise = find_existing(Enterprise, row["code"], ctx=self.context, name=row["name"])
         created = enterprise is None
         enterprise = enterprise or Enterprise()
-        others = Enterprise.objects.exclude(pk=enterprise.pk)
-        if others.filter(name=row["name"]).exists():
+        if uow.exists_other(Enterprise, enterprise, name=row["name"]):
             raise RowError(row.number, "企业名称", f"已有另一家企业叫“{row['name']}”（编号不同）")
         if row["credit_code"]:
-            clash = others.filter(credit_code=row["credit_code"]).first()
+            clash = next(
+                (
+                    other
+                    for other in uow.filter(Enterprise, credit_code=row["credit_code"])
+                    if other is not enterprise
+                ),
+                None,
+            )
             if clash is not None:
                 reason = f"与已有企业“{clash.name}”的统一社会信用代码相同"
                 raise RowError(row.number, "统一社会信用代码", reason)
@@ -135,7 +139,7 @@ class EnterpriseImporter(Importer):
             if row[key]:
                 setattr(enterprise, key, row[key])
         self.full_clean(enterprise, row)
-        enterprise.save()
+        uow.save(enterprise)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -73,11 +73,19 @@ class EventImporter(Importer):
         return ("code", row["code"]) if row["code"] else (row["name"], row["date"])
 
     def save_row(self, row: RowValues) -> bool:
-        event = find_existing(Event, row["code"], name=row["name"], date=row["date"])
+        uow = self.context.uow
+        event = find_existing(
+            Event, row["code"], ctx=self.context, name=row["name"], date=row["date"]
+        )
         created = event is None
         event = event or Event()
-        clash = (
-            Event.objects.filter(name=row["name"], date=row["date"]).exclude(pk=event.pk).first()
+        clash = next(
+            (
+                other
+                for other in uow.filter(Event, name=row["name"], date=row["date"])
+                if other is not event
+            ),
+            None,
         )
         if clash is not None:
             raise RowError(
@@ -92,7 +100,7 @@ class EventImporter(Importer):
         if row["batch"]:
             event.batch = resolve_batch(row["batch"], row.number, "批次", self.context)
         self.full_clean(event, row, exclude=["batch"])
-        event.save()
+        uow.save(event)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -39,9 +39,9 @@ def get_or_create_institution(name: str, ctx: ImportContext) -> Institution:
     key = ("institution", name)
     if key in ctx.cache:
         return ctx.cache[key]
-    institution = Institution.objects.filter(name=name).first()
+    institution = ctx.uow.first(Institution, name=name)
     if institution is None:
-        institution = Institution.objects.create(name=name, type=guess_institution_type(name))
+        institution = ctx.uow.create(Institution, name=name, type=guess_institution_type(name))
         ctx.related_created["单位"] += 1
     ctx.cache[key] = institution
     return institution
@@ -66,9 +66,9 @@ class InstitutionImporter(Importer):
     def save_row(self, row: RowValues) -> bool:
         institution = None
         if row["code"]:
-            institution = Institution.objects.filter(code=row["code"]).first()
+            institution = self.context.uow.first(Institution, code=row["code"])
         if institution is None:
-            institution = Institution.objects.filter(name=row["name"]).first()
+            institution = self.context.uow.first(Institution, name=row["name"])
         created = institution is None
         institution = institution or Institution()
         institution.code = row["code"] or institution.code
@@ -79,5 +79,5 @@ class InstitutionImporter(Importer):
         institution.province = row["province"] or institution.province
         institution.description = row["description"] or institution.description
         self.full_clean(institution, row)
-        institution.save()
+        self.context.uow.save(institution)
         return created

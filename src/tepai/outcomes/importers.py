@@ -75,10 +75,10 @@ class OutcomeImporter(Importer):
         owners = [
             resolve_commissioner(token, row.number, "完成人", ctx) for token in row["owners"] or []
         ]
-        outcome = find_existing(Outcome, row["code"], title=row["title"])
+        outcome = find_existing(Outcome, row["code"], ctx=ctx, title=row["title"])
         created = outcome is None
         outcome = outcome or Outcome()
-        if Outcome.objects.filter(title=row["title"]).exclude(pk=outcome.pk).exists():
+        if ctx.uow.exists_other(Outcome, outcome, title=row["title"]):
             raise RowError(row.number, "成果名称", f"已有另一项成果叫“{row['title']}”（编号不同）")
         outcome.code = row["code"] or outcome.code
         outcome.title = row["title"]
@@ -95,9 +95,9 @@ class OutcomeImporter(Importer):
                 row["roadshow_event"], row.number, "路演活动", ctx
             )
         self.full_clean(outcome, row, exclude=["institution", "roadshow_event"])
-        outcome.save()
+        ctx.uow.save(outcome)
         if owners:
-            outcome.owners.set(owners)
+            ctx.uow.set(outcome, "owners", owners)
         return created
 
     # ----- export ------------------------------------------------------------------------
@@ -156,14 +156,15 @@ class CooperationIntentImporter(Importer):
     def save_row(self, row: RowValues) -> bool:
         outcome = resolve_outcome(row["outcome"], row.number, "成果", self.context)
         enterprise = resolve_enterprise(row["enterprise"], row.number, "企业名称", self.context)
-        intent = CooperationIntent.objects.filter(outcome=outcome, enterprise=enterprise).first()
+        uow = self.context.uow
+        intent = uow.first(CooperationIntent, outcome=outcome, enterprise=enterprise)
         created = intent is None
         intent = intent or CooperationIntent(outcome=outcome, enterprise=enterprise)
         intent.date = row["date"]
         intent.status = row["status"]
         intent.note = row["note"] or intent.note
         self.full_clean(intent, row, exclude=["outcome", "enterprise"])
-        intent.save()
+        uow.save(intent)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -43,10 +43,11 @@ def resolve_batch(name: str, number: int, header: str, ctx: ImportContext) -> Ba
 
 def resolve_team(name: str, batch: Batch, number: int, ctx: ImportContext) -> Team:
     """Return the team ``name`` of ``batch``, creating it if the roster names a new one."""
-    key = ("team", batch.pk, name)
+    key = ("team", id(batch), name)
     if key not in ctx.cache:
-        team, created = Team.objects.get_or_create(batch=batch, name=name)
-        if created:
+        team = ctx.uow.first(Team, batch=batch, name=name)
+        if team is None:
+            team = ctx.uow.create(Team, batch=batch, name=name)
             ctx.related_created["特派团"] += 1
         ctx.cache[key] = team
     return ctx.cache[key]
@@ -56,9 +57,9 @@ def resolve_centre(name: str, ctx: ImportContext) -> InnovationCentre:
     """Return the innovation centre ``name``, creating it if the roster names a new one."""
     key = ("centre", name)
     if key not in ctx.cache:
-        centre = InnovationCentre.objects.filter(name=name).first()
+        centre = ctx.uow.first(InnovationCentre, name=name)
         if centre is None:
-            centre = InnovationCentre.objects.create(name=name)
+            centre = ctx.uow.create(InnovationCentre, name=name)
             ctx.related_created["创新中心"] += 1
         ctx.cache[key] = centre
     return ctx.cache[key]
@@ -82,7 +83,7 @@ class BatchImporter(Importer):
         return ("code", row["code"]) if row["code"] else row["name"]
 
     def save_row(self, row: RowValues) -> bool:
-        batch = find_existing(Batch, row["code"], name=row["name"])
+        batch = find_existing(Batch, row["code"], ctx=self.context, name=row["name"])
         created = batch is None
         batch = batch or Batch()
         for key in ("code", "name", "dispatch_date"):
@@ -91,7 +92,7 @@ class BatchImporter(Importer):
             if row[key]:
                 setattr(batch, key, row[key])
         self.full_clean(batch, row)
-        batch.save()
+        self.context.uow.save(batch)
         return created
 
 
@@ -112,7 +113,7 @@ class TeamImporter(Importer):
 
     def save_row(self, row: RowValues) -> bool:
         batch = resolve_batch(row["batch"], row.number, "批次", self.context)
-        team = find_existing(Team, row["code"], batch=batch, name=row["name"])
+        team = find_existing(Team, row["code"], ctx=self.context, batch=batch, name=row["name"])
         created = team is None
         team = team or Team()
         team.code = row["code"] or team.code
@@ -121,7 +122,7 @@ class TeamImporter(Importer):
         team.cluster = row["cluster"] or team.cluster
         team.description = row["description"] or team.description
         self.full_clean(team, row, exclude=["batch"])
-        team.save()
+        self.context.uow.save(team)
         return created
 
     # ----- export ------------------------------------------------------------------------
@@ -159,7 +160,7 @@ class CentreImporter(Importer):
         return ("code", row["code"]) if row["code"] else row["name"]
 
     def save_row(self, row: RowValues) -> bool:
-        centre = find_existing(InnovationCentre, row["code"], name=row["name"])
+        centre = find_existing(InnovationCentre, row["code"], ctx=self.context, name=row["name"])
         created = centre is None
         centre = centre or InnovationCentre()
         centre.code = row["code"] or centre.code
@@ -174,7 +175,7 @@ class CentreImporter(Importer):
         if row["batch"]:
             centre.batch = resolve_batch(row["batch"], row.number, "批次", self.context)
         self.full_clean(centre, row, exclude=["lead_institution", "batch"])
-        centre.save()
+        self.context.uow.save(centre)
         return created
 
     # ----- export ------------------------------------------------------------------------

@@ -53,15 +53,16 @@ _STATUS_ALIASES = {
 }
 
 
-def shared_batch(commissioners: Iterable[Commissioner]) -> Batch | None:
+def shared_batch(commissioners: Iterable[Commissioner], ctx: ImportContext) -> Batch | None:
     """Return the one batch every commissioner belongs to, or None if there is not exactly one."""
-    common: set[int] | None = None
+    common: set[Any] | None = None
     for commissioner in commissioners:
-        ids = set(commissioner.batches.values_list("pk", flat=True))
-        common = ids if common is None else common & ids
+        refs = ctx.uow.related_refs(commissioner, "batches")
+        common = refs if common is None else common & refs
     if not common or len(common) != 1:
         return None
-    return Batch.objects.get(pk=next(iter(common)))
+    kind, pk = next(iter(common))
+    return ctx.uow.get(Batch, pk) if kind == "pk" else None
 
 
 def resolve_project(token: str, number: int, header: str, ctx: ImportContext) -> Project:
@@ -78,14 +79,17 @@ def resolve_project(token: str, number: int, header: str, ctx: ImportContext) ->
     )
 
 
-def _resolve_demand(token: str, enterprise: Enterprise | None, number: int) -> Demand:
-    found = Demand.objects.filter(code=token).first()
+def _resolve_demand(
+    token: str, enterprise: Enterprise | None, number: int, ctx: ImportContext
+) -> Demand:
+    found = ctx.uow.first(Demand, code=token)
     if found is not None:
         return found
-    matches = Demand.objects.filter(title=token)
-    if enterprise is not None and matches.filter(enterprise=enterprise).exists():
-        matches = matches.filter(enterprise=enterprise)
-    candidates = list(matches[:2])
+    matches = ctx.uow.filter(Demand, title=token)
+    if enterprise is not None:
+        own = ctx.uow.filter(Demand, title=token, enterprise=enterprise)
+        matches = own or matches
+    candidates = matches[:2]
     if not candidates:
         raise RowError(number, "需求编号", f"技术需求“{token}”不存在（请填写需求编号或需求名称）")
     if len(candidates) > 1:
@@ -189,12 +193,11 @@ class ProjectImporter(Importer):
         if not commissioners:
             raise RowError(row.number, "特派员", "不能为空")
         project = find_existing(
-            Project, row["code"], title=row["title"], signed_on=row["signed_on"]
+            Project, row["code"], ctx=ctx, title=row["title"], signed_on=row["signed_on"]
         )
         created = project is None
         project = project or Project()
-        clash = Project.objects.filter(title=row["title"], signed_on=row["signed_on"])
-        if clash.exclude(pk=project.pk).exists():
+        if ctx.uow.exists_other(Project, project, title=row["title"], signed_on=row["signed_on"]):
             raise RowError(row.number, "项目名称", "同一签约日期已有同名项目（编号不同）")
         project.code = row["code"] or project.code
         project.title = row["title"]
@@ -214,16 +217,16 @@ class ProjectImporter(Importer):
         if row["enterprise"]:
             project.enterprise = resolve_enterprise(row["enterprise"], row.number, "企业名称", ctx)
         if row["demand"]:
-            project.demand = _resolve_demand(row["demand"], project.enterprise, row.number)
+            project.demand = _resolve_demand(row["demand"], project.enterprise, row.number, ctx)
         if row["signing_event"]:
             project.signing_event = resolve_event(row["signing_event"], row.number, "签约活动", ctx)
         if row["batch"]:
             project.batch = resolve_batch(row["batch"], row.number, "批次", ctx)
         elif project.batch is None:
-            project.batch = shared_batch(commissioners)
+            project.batch = shared_batch(commissioners, ctx)
         self.full_clean(project, row, exclude=["enterprise", "demand", "signing_event", "batch"])
-        project.save()
-        project.commissioners.set(commissioners)
+        ctx.uow.save(project)
+        ctx.uow.set(project, "commissioners", commissioners)
         return created
 
     # ----- export ------------------------------------------------------------------------

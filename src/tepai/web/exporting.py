@@ -2,15 +2,15 @@
 
 The rows are the list's (same scope, filters, search and order); the columns and cell forms
 are the importer's (:mod:`tepai.core.importing.exporting`), so the file re-imports as an
-update. Phones and e-mails are masked per record unless the user may see that record's
-personal data; a masked cell re-imports as "keep the stored value".
+update. Personal data is masked per record by the one rule of :mod:`tepai.core.personal_data`
+(phones and e-mails 138****1234, a birth date as its year); a masked phone or e-mail cell
+re-imports as "keep the stored value".
 
-Formula injection: the file is .xlsx only, and every text cell is written as a typed string
-cell (``write_xlsx`` stores even text starting with "=" as a string, and openpyxl never turns
-text starting with "+", "-" or "@" into a formula). Excel and WPS do not evaluate string
-cells, so no cell is prefixed with an apostrophe: a prefix would change the data and break
-the round trip through ``tepai import`` (a code "-12" or a note "=见附件" must come back
-unchanged). CSV, where a leading "=" would be evaluated, is deliberately not offered here.
+Formula injection: the file is .xlsx only, and ``write_xlsx`` writes every text cell as a
+typed string, marked with Excel's quote prefix when it starts like a formula (=, +, -, @):
+spreadsheets show it as text, as if typed with a leading apostrophe, and never evaluate it,
+while the stored value stays unchanged for the round trip through ``tepai import``. CSV is
+not offered here.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from tepai.accounts.permissions import can_view_personal_data
-from tepai.core.importing.exporting import Cell, format_cell, personal_columns, write_xlsx
+from tepai.core.importing.exporting import Cell, format_cell, write_xlsx
 from tepai.core.importing.registry import get_importer
+from tepai.core.personal_data import can_view_personal_data, mask_value, personal_fields
 from tepai.web.registries.base import Registry
 from tepai.web.registries.query import ListQuery
 
@@ -32,9 +32,9 @@ _CHUNK_SIZE = 2000
 
 @dataclass
 class ListExport:
-    """An exported list: the file, how many records it holds, how contacts were written.
+    """An exported list: the file, how many records it holds, how personal data was written.
 
-    ``masked``: some phone or e-mail was masked; ``unmasked``: some was written in full.
+    ``masked``: some phone, e-mail or birth date was masked; ``unmasked``: some was in full.
     """
 
     data: bytes
@@ -50,7 +50,9 @@ def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
     importer_class = get_importer(registry.importer)
     importer = importer_class()
     columns = importer_class.columns
-    masks = personal_columns(importer_class)
+    keys = {column.key for column in columns}
+    personal = personal_fields(importer_class.model).items()
+    masks = {key: kind for key, kind in personal if key in keys}
     ordering = query.queryset.query.order_by
     queryset = (
         importer_class.export_queryset()
@@ -66,11 +68,11 @@ def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
                 values = importer.export_row(record)
             if masks:
                 hide = not can_view_personal_data(user, record)
-                for key, mask in masks.items():
+                for key, kind in masks.items():
                     if not values.get(key):
                         continue
                     if hide:
-                        values[key] = mask(str(values[key]))
+                        values[key] = mask_value(kind, values[key])
                     state["masked" if hide else "unmasked"] = True
             state["rows"] += 1
             yield [format_cell(values[column.key]) for column in columns]

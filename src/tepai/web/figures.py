@@ -30,7 +30,7 @@ from tepai.projects.models import Project
 from tepai.reports.kpi import KPI_DEFINITIONS, KpiReport, kpi_report
 from tepai.web.registries.base import Registry
 from tepai.web.registries.catalogue import REGISTRIES
-from tepai.web.registries.query import list_query, parse_period
+from tepai.web.registries.query import list_query, parse_id, parse_period
 
 Params = Mapping[str, str | int | Sequence[str | int]]
 
@@ -226,8 +226,9 @@ def parse_kpi(token: str) -> tuple[Batch | None, str]:
     if scope == "all":
         return None, metric
     try:
-        return Batch.objects.get(pk=int(scope)), metric
-    except (ValueError, Batch.DoesNotExist):
+        # parse_id bounds the id: a number past 64 bits overflowed the driver (a 500).
+        return Batch.objects.get(pk=parse_id(scope, _("统计指标"))), metric
+    except (BadRequest, Batch.DoesNotExist):
         raise BadRequest(_("统计指标“%(value)s”中的批次不存在") % {"value": token}) from None
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.permissions import can_view_personal_data, visible
 from tepai.core.cleaning import split_multi
+from tepai.core.personal_data import hidden_fields, personal_fields
 from tepai.web.registries.base import Registry
 
 
@@ -40,14 +41,14 @@ class TextListField(forms.CharField):
 def form_class(registry: Registry, user: Any, record: Model | None) -> type[forms.ModelForm]:
     """Return the registry's ModelForm adapted to ``user`` editing ``record`` (None: new).
 
-    Choices of related records are limited to those the user may see; phone and e-mail fields
-    are left out for users who may not see them (the record keeps its values); JSON lists are
-    edited as 、-separated text; dates get the browser's date picker.
+    Choices of related records are limited to those the user may see; personal fields (phone,
+    e-mail, birth date) are left out for users who may not see them (the record keeps its
+    values); JSON lists are edited as 、-separated text; dates get the browser's date picker.
     """
     existing = record if record is not None and record.pk is not None else None
-    hidden = set()
+    hidden = hidden_fields(user, registry.model)  # 出生日期精度 for all but administrators
     if not can_view_personal_data(user, existing):
-        hidden = set(registry.personal_fields)
+        hidden |= set(personal_fields(registry.model))
 
     class WebForm(registry.form):  # type: ignore[name-defined,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,77 +1,48 @@
 """Spreadsheet import from the browser: keep the upload, preview it, then import it.
 
-The uploaded file is stored under ``MEDIA_ROOT/imports`` with a random token as its name; the
-token goes into the user's session, and confirmation reads the stored file again, so what is
-imported is exactly what was previewed and the browser never sends the file (or a path) twice.
-Both steps run :meth:`tepai.core.importing.Importer.run`: the preview as a dry run, the
-confirmation for real, all rows or none.
+The upload is stored (:mod:`tepai.core.importing.uploads`) under a random token; the token goes
+into the user's session, and confirmation reads the stored file again, so what is imported is
+exactly what was previewed and the browser never sends the file (or a path) twice. The preview
+only validates (reads, no write lock); confirmation writes all rows or none.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.files.uploadedfile import UploadedFile
 
 from tepai.core.importing import ImportFailed, ImportResult, RowError, read_table
 from tepai.core.importing.base import Importer, RowValues
 from tepai.core.importing.exporting import format_cell
 from tepai.core.importing.registry import get_importer
+from tepai.core.importing.uploads import (
+    ALLOWED_SUFFIXES,
+    discard,
+    import_dir,
+    purge_stale,
+    store_upload,
+    stored_path,
+)
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
+__all__ = [
+    "ALLOWED_SUFFIXES",
+    "MAX_UPLOAD_BYTES",
+    "SESSION_KEY",
+    "ImportRun",
+    "PreviewRow",
+    "discard",
+    "import_dir",
+    "purge_stale",
+    "run_import",
+    "store_upload",
+    "stored_path",
+]
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# Uploads never confirmed are removed after a day.
-MAX_AGE_SECONDS = 24 * 3600
 SESSION_KEY = "tepai_imports"
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def import_dir() -> Path:
-    """Return the directory the uploads wait in (created on first use)."""
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def stored_path(token: str, suffix: str) -> Path:
-    """Return where upload ``token`` is kept; refuse anything but a token and a known suffix."""
-    if not _TOKEN.match(token) or suffix not in ALLOWED_SUFFIXES:
-        raise ValueError("invalid import token")
-    return import_dir() / f"{token}{suffix}"
-
-
-def store_upload(upload: UploadedFile) -> tuple[str, str]:
-    """Save ``upload`` under a new random token; return the token and the file's suffix."""
-    purge_stale()
-    suffix = Path(upload.name or "").suffix.lower()
-    token = secrets.token_hex(16)
-    with stored_path(token, suffix).open("wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    return token, suffix
-
-
-def discard(token: str, suffix: str) -> None:
-    """Remove a stored upload (after it was imported or abandoned)."""
-    stored_path(token, suffix).unlink(missing_ok=True)
-
-
-def purge_stale(now: float | None = None) -> int:
-    """Remove uploads older than a day; return how many were removed."""
-    limit = (now if now is not None else time.time()) - MAX_AGE_SECONDS
-    removed = 0
-    for path in import_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
 
 
 @dataclass(frozen=True)

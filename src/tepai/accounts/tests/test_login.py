@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
+from tepai.accounts.testing import PASSWORD, current_code, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,14 @@ def test_the_login_page_is_public_and_chinese(client: Client) -> None:
 
 
 def test_it_signs_in_and_goes_where_it_was_sent(client: Client) -> None:
-    make_user(Role.AUDITOR, username="shenji")
+    user = make_user(Role.AUDITOR, username="shenji")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     response = client.post(
         "/login/", {"username": "shenji", "password": PASSWORD, "next": "/audit/"}
     )
+    assert (response.status_code, response.url) == (302, "/login/verify/")
+    # The wanted page is remembered across the code step.
+    response = client.post("/login/verify/", {"otp_token": current_code(device)})
     assert response.status_code == 302
     assert response.url == "/audit/"
     assert client.get("/audit/").status_code == 200

@@ -102,13 +102,13 @@ def test_user_names_are_unique(admin_client: Client) -> None:
 def test_a_reset_password_must_be_changed_and_unlocks(admin_client: Client) -> None:
     user = make_user(Role.AUDITOR, username="li")
     for _ in range(lockout.MAX_FAILURES):
-        lockout.register_failure(user)
+        lockout.register_failure("li", "10.0.0.1")
     response = admin_client.post(
         f"/users/{user.pk}/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     assert response.status_code == 302
     account = Account.objects.get(user=user)
-    assert account.must_change_password and account.locked_until is None
+    assert account.must_change_password and lockout.blocked_until("li", "10.0.0.1") is None
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
 
@@ -116,8 +116,8 @@ def test_a_reset_password_must_be_changed_and_unlocks(admin_client: Client) -> N
 def test_it_unlocks(admin_client: Client) -> None:
     user = make_user(Role.AUDITOR, username="li")
     for _ in range(lockout.MAX_FAILURES):
-        lockout.register_failure(user)
-    assert "锁定至" in admin_client.get("/users/").content.decode()
+        lockout.register_failure("li", "10.0.0.1")
+    assert "登录暂停至" in admin_client.get("/users/").content.decode()
     assert admin_client.get(f"/users/{user.pk}/unlock/").status_code == 405
     assert admin_client.post(f"/users/{user.pk}/unlock/").status_code == 302
-    assert lockout.locked_until(user) is None
+    assert lockout.blocked_until("li", "10.0.0.1") is None

@@ -12,7 +12,7 @@ from tepai.accounts.roles import Role, role_of
 from tepai.activities.forms import ActivityForm
 from tepai.activities.models import Activity, ActivityKind
 from tepai.api.registry import Data, Registry, WriteRules
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 
 
 class ActivityOut(RecordOut):
@@ -36,11 +36,13 @@ class ActivityFilters(FilterSchema):
         None, description="搜索：说明、编号"
     )
     kind: Annotated[ActivityKind | None, FilterLookup("kind")] = Field(None, description="类型")
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
-    commissioner: Annotated[int | None, FilterLookup("commissioners")] = Field(
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
+    commissioner: Annotated[RecordIdInt | None, FilterLookup("commissioners")] = Field(
         None, description="特派员 ID"
     )
-    enterprise: Annotated[int | None, FilterLookup("enterprises")] = Field(
+    enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprises")] = Field(
         None, description="企业 ID"
     )
     date_from: Annotated[datetime.date | None, FilterLookup("date__gte")] = Field(

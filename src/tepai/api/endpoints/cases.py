@@ -6,7 +6,7 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
 from tepai.api.registry import Registry
-from tepai.api.schemas import RecordOut, Ref
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref
 from tepai.cases.forms import CaseForm
 from tepai.cases.models import Case
 
@@ -27,7 +27,9 @@ class CaseFilters(FilterSchema):
     q: Annotated[
         str | None, FilterLookup(["title__icontains", "body__icontains", "code__iexact"])
     ] = Field(None, description="搜索：标题、正文、编号")
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
 
 
 REGISTRIES = [

@@ -12,7 +12,7 @@ from pydantic import Field
 from tepai.accounts.roles import Role, role_of
 from tepai.api import masking
 from tepai.api.registry import Data, Registry, WriteRules, limit_fields
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.commissioners.forms import CommissionerForm
 from tepai.commissioners.models import Commissioner
 from tepai.core.choices import Degree, Gender, TitleLevel
@@ -35,13 +35,18 @@ class WorkItemOut(Schema):
 
 
 class CommissionerOut(RecordOut):
-    """科技特派员。手机号码和邮箱除管理员和本人外均脱敏显示。"""
+    """科技特派员。手机号码和邮箱除管理员和本人外均脱敏显示，出生日期只给出年份。"""
 
     name: str = Field(description="姓名")
     gender: str = Field(description="性别代码")
     gender_label: str = label_of("gender", "性别")
-    birth_date: datetime.date = Field(description="出生日期（精度为“月”时日期为当月 1 日）")
-    birth_date_precision: str = Field(description="出生日期精度：day 日、month 月")
+    birth_date: datetime.date | None = Field(
+        description="出生日期（精度为“月”时日期为当月 1 日；除管理员和本人外为空）"
+    )
+    birth_year: int | None = Field(description="出生年份")
+    birth_date_precision: str | None = Field(
+        description="出生日期精度：day 日、month 月（仅管理员可见，其他人为空）"
+    )
     institution: Ref = Field(description="工作单位")
     title: str = Field(description="职称")
     title_level: str = Field(description="职称级别代码")
@@ -57,6 +62,19 @@ class CommissionerOut(RecordOut):
     teams: list[Ref] = Field(description="所属团队")
     centres: list[Ref] = Field(description="所属创新中心")
     max_load: int | None = Field(description="同时对接上限（为空表示不限）")
+
+    @staticmethod
+    def resolve_birth_date(obj: Commissioner, context: Any) -> datetime.date | None:
+        return masking.birth_date(context, obj, "birth_date")
+
+    @staticmethod
+    def resolve_birth_year(obj: Commissioner, context: Any) -> int | None:
+        return masking.year_of_birth(obj, "birth_date")
+
+    @staticmethod
+    def resolve_birth_date_precision(obj: Commissioner, context: Any) -> str | None:
+        # Internal bookkeeping of the programme office (issue 9, finding 12).
+        return obj.birth_date_precision if masking.reveals(context, Commissioner) else None
 
     @staticmethod
     def resolve_phone(obj: Commissioner, context: Any) -> str:
@@ -82,12 +100,16 @@ class CommissionerFilters(FilterSchema):
         str | None,
         FilterLookup(["name__icontains", "code__iexact", "title__icontains", "bio__icontains"]),
     ] = Field(None, description="搜索：姓名、编号、职称、个人简介")
-    institution: Annotated[int | None, FilterLookup("institution_id")] = Field(
+    institution: Annotated[RecordIdInt | None, FilterLookup("institution_id")] = Field(
         None, description="工作单位 ID"
     )
-    batch: Annotated[int | None, FilterLookup("batches")] = Field(None, description="批次 ID")
-    team: Annotated[int | None, FilterLookup("teams")] = Field(None, description="团队 ID")
-    centre: Annotated[int | None, FilterLookup("centres")] = Field(None, description="创新中心 ID")
+    batch: Annotated[RecordIdInt | None, FilterLookup("batches")] = Field(
+        None, description="批次 ID"
+    )
+    team: Annotated[RecordIdInt | None, FilterLookup("teams")] = Field(None, description="团队 ID")
+    centre: Annotated[RecordIdInt | None, FilterLookup("centres")] = Field(
+        None, description="创新中心 ID"
+    )
     title_level: Annotated[TitleLevel | None, FilterLookup("title_level")] = Field(
         None, description="职称级别"
     )

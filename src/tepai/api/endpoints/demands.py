@@ -1,7 +1,8 @@
 """技术需求 (demands) in the API: the registry, status transitions, recommended commissioners.
 
 Enterprises post and edit their own demands while they are drafts or under review; moving a
-demand along its life-cycle goes through ``Demand.transition_to`` so every change is logged.
+demand along its life-cycle goes through the one workflow (:mod:`tepai.demands.workflow`)
+that the web pages use too.
 """
 
 import datetime
@@ -20,19 +21,15 @@ from tepai.api.errors import Conflict, Forbidden, InvalidInput
 from tepai.api.inputs import InputSchema
 from tepai.api.ownership import for_own_enterprise, keep_enterprise, own_enterprise
 from tepai.api.registry import Data, RecordId, Registry, WriteRules
-from tepai.api.schemas import ERRORS, WRITE_ERRORS, RecordOut, Ref, label_of
+from tepai.api.schemas import ERRORS, WRITE_ERRORS, RecordIdInt, RecordOut, Ref, label_of
 from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
 from tepai.demands.forms import DemandForm
 from tepai.demands.models import Demand, DemandStatus
+from tepai.demands.workflow import change_status
 from tepai.institutions.models import Institution
 from tepai.programs.models import Batch, InnovationCentre
 
-# An enterprise edits a demand only before it is published; afterwards commissioners may
-# already be working from its text.
-# Submitting for review, withdrawing to draft and closing are the enterprise's decisions;
-# publishing and the matching/signing steps are the programme office's.
-ENTERPRISE_TARGETS = {DemandStatus.PENDING_REVIEW, DemandStatus.DRAFT, DemandStatus.CLOSED}
 MAX_RECOMMENDATIONS = 50
 
 
@@ -73,10 +70,10 @@ class DemandFilters(FilterSchema):
     cluster: Annotated[IndustryCluster | None, FilterLookup("cluster")] = Field(
         None, description="产业集群"
     )
-    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = Field(
+    enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprise_id")] = Field(
         None, description="企业 ID"
     )
-    demand_list: Annotated[int | None, FilterLookup("lists")] = Field(
+    demand_list: Annotated[RecordIdInt | None, FilterLookup("lists")] = Field(
         None, description="需求发布批次 ID"
     )
 
@@ -128,23 +125,17 @@ class TransitionIn(InputSchema):
     """需求状态变更。"""
 
     status: DemandStatus = Field(description="目标状态")
-    note: str = Field("", max_length=500, description="说明（可选，记入状态变更历史）")
+    note: str = Field(
+        "",
+        max_length=500,
+        description="说明，记入状态变更历史；退回修改（待审核→草稿）和关闭对接中或已签约的需求时必填",
+    )
 
 
 def transition(request: HttpRequest, payload: TransitionIn, id: int = RecordId) -> Any:
     demand = DEMANDS.get(request.user, id)
-    role = role_of(request.user)
-    allowed = role is Role.ADMIN or (
-        role is Role.ENTERPRISE
-        and demand.enterprise_id == own_enterprise(request.user)
-        and payload.status in ENTERPRISE_TARGETS
-    )
-    if not allowed:
-        raise Forbidden(
-            _("无权把需求改为“%(status)s”") % {"status": DemandStatus(payload.status).label}
-        )
-    # transition_to raises InvalidTransition (answered as 409) for a move the workflow bars.
-    demand.transition_to(payload.status, by=request.user, note=payload.note)
+    # The workflow refuses with 403 (not yours), 409 (not from this state) or 422 (note missing).
+    change_status(demand, payload.status, request.user, payload.note, request=request)
     return DEMANDS.get(request.user, id)
 
 
@@ -181,9 +172,9 @@ class RecommendationsOut(Schema):
 
 class RecommendationQuery(Schema):
     top: int = Field(10, ge=1, le=MAX_RECOMMENDATIONS, description="推荐人数（1–50）")
-    batch: int | None = Field(None, description="只在该批次（ID）的特派员中推荐")
-    centre: int | None = Field(None, description="只在该创新中心（ID）的特派员中推荐")
-    institution: int | None = Field(None, description="只在该单位（ID）的特派员中推荐")
+    batch: RecordIdInt | None = Field(None, description="只在该批次（ID）的特派员中推荐")
+    centre: RecordIdInt | None = Field(None, description="只在该创新中心（ID）的特派员中推荐")
+    institution: RecordIdInt | None = Field(None, description="只在该单位（ID）的特派员中推荐")
     include_full: bool = Field(False, description="包括已达同时对接上限的特派员")
 
 
@@ -274,8 +265,10 @@ def mount_extras(router: Router) -> None:
         response={200: DemandOut, **WRITE_ERRORS},
         summary="变更需求状态（提交审核、发布、关闭等）",
         description=(
-            "企业用户可把本企业的需求提交审核、撤回为草稿或关闭；其余状态由管理员变更。"
-            "不符合状态流转规则时返回 409（invalid_transition）。"
+            "企业用户可把本企业的需求提交审核、撤回为草稿，或在对接开始前关闭；其余状态由管理员"
+            "变更。“对接中”随推荐对接自动进入和退出，“已签约”须有该需求的项目合同。"
+            "退回修改和关闭对接中、已签约的需求须写明说明（否则 422）；关闭时待答复的推荐一并撤回。"
+            "角色无权时返回 403，当前状态不允许时返回 409（invalid_transition），均不做任何修改。"
         ),
         operation_id="transition_demand",
         url_name="demands-transition",

@@ -7,7 +7,7 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
 from tepai.api.registry import Registry
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.events.forms import EventForm
 from tepai.events.models import Event, EventKind
 
@@ -31,7 +31,9 @@ class EventFilters(FilterSchema):
         str | None, FilterLookup(["name__icontains", "code__iexact", "location__icontains"])
     ] = Field(None, description="搜索：活动名称、编号、地点")
     kind: Annotated[EventKind | None, FilterLookup("kind")] = Field(None, description="活动类型")
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
     date_from: Annotated[datetime.date | None, FilterLookup("date__gte")] = Field(
         None, description="日期不早于（YYYY-MM-DD）"
     )

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from tepai.api.ownership import for_own_enterprise, keep_enterprise
 from tepai.api.registry import Data, Registry, WriteRules
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.core.choices import IndustryCluster
 from tepai.outcomes.forms import CooperationIntentForm, OutcomeForm
 from tepai.outcomes.models import CooperationIntent, IntentStatus, Outcome
@@ -40,10 +40,10 @@ class OutcomeFilters(FilterSchema):
     cluster: Annotated[IndustryCluster | None, FilterLookup("cluster")] = Field(
         None, description="产业集群"
     )
-    institution: Annotated[int | None, FilterLookup("institution_id")] = Field(
+    institution: Annotated[RecordIdInt | None, FilterLookup("institution_id")] = Field(
         None, description="所属单位 ID"
     )
-    owner: Annotated[int | None, FilterLookup("owners")] = Field(
+    owner: Annotated[RecordIdInt | None, FilterLookup("owners")] = Field(
         None, description="完成人（特派员 ID）"
     )
 
@@ -70,8 +70,10 @@ class IntentFilters(FilterSchema):
         ),
     ] = Field(None, description="搜索：成果名称、企业名称、说明")
     status: Annotated[IntentStatus | None, FilterLookup("status")] = Field(None, description="状态")
-    outcome: Annotated[int | None, FilterLookup("outcome_id")] = Field(None, description="成果 ID")
-    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = Field(
+    outcome: Annotated[RecordIdInt | None, FilterLookup("outcome_id")] = Field(
+        None, description="成果 ID"
+    )
+    enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprise_id")] = Field(
         None, description="企业 ID"
     )
 

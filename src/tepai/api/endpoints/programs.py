@@ -7,7 +7,7 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
 from tepai.api.registry import Registry
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.core.choices import IndustryCluster
 from tepai.programs.forms import BatchForm, InnovationCentreForm, TeamForm
 from tepai.programs.models import Batch, InnovationCentre, Team
@@ -48,7 +48,9 @@ class TeamFilters(FilterSchema):
     q: Annotated[str | None, FilterLookup(["name__icontains", "code__iexact"])] = Field(
         None, description="搜索：团队名称、编号"
     )
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
     cluster: Annotated[IndustryCluster | None, FilterLookup("cluster")] = Field(
         None, description="产业方向"
     )
@@ -72,7 +74,9 @@ class CentreFilters(FilterSchema):
     q: Annotated[
         str | None, FilterLookup(["name__icontains", "code__iexact", "location__icontains"])
     ] = Field(None, description="搜索：中心名称、编号、所在地")
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
     cluster: Annotated[IndustryCluster | None, FilterLookup("cluster")] = Field(
         None, description="产业方向"
     )

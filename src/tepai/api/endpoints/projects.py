@@ -8,7 +8,7 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
 from tepai.api.registry import Registry
-from tepai.api.schemas import RecordOut, Ref, label_of
+from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.projects.forms import ProjectForm
 from tepai.projects.models import Project, ProjectKind, ProjectLevel, ProjectStatus
 
@@ -47,11 +47,13 @@ class ProjectFilters(FilterSchema):
     status: Annotated[ProjectStatus | None, FilterLookup("status")] = Field(
         None, description="状态"
     )
-    batch: Annotated[int | None, FilterLookup("batch_id")] = Field(None, description="批次 ID")
-    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = Field(
+    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
+        None, description="批次 ID"
+    )
+    enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprise_id")] = Field(
         None, description="企业 ID"
     )
-    commissioner: Annotated[int | None, FilterLookup("commissioners")] = Field(
+    commissioner: Annotated[RecordIdInt | None, FilterLookup("commissioners")] = Field(
         None, description="特派员 ID"
     )
     signed_from: Annotated[datetime.date | None, FilterLookup("signed_on__gte")] = Field(

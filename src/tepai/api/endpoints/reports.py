@@ -9,7 +9,7 @@ from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
 from tepai.api.errors import Forbidden, InvalidInput
-from tepai.api.schemas import ERRORS, Ref
+from tepai.api.schemas import ERRORS, RecordIdInt, Ref
 from tepai.programs.models import Batch
 from tepai.reports.kpi import kpi_report
 
@@ -33,7 +33,7 @@ class KpiOut(Schema):
 
 
 class KpiQuery(Schema):
-    batch: int | None = Field(None, description="只统计该批次（ID）；不填统计全部批次")
+    batch: RecordIdInt | None = Field(None, description="只统计该批次（ID）；不填统计全部批次")
 
 
 def kpi(request: HttpRequest, query: Query[KpiQuery]) -> Any:

@@ -152,7 +152,8 @@ POLICY: dict[tuple[str, str], list[Case]] = {
     ],
     ("POST", "/api/demands/{id}/transition"): [
         Case(frozenset({A, E}), "demand_mine", lambda w: {"status": "pending"}),
-        Case(ADMIN, "demand_published", lambda w: {"status": "matching"}),
+        # 对接中 follows the first proposal (tepai.demands.workflow); closing is a decision.
+        Case(ADMIN, "demand_published", lambda w: {"status": "closed"}),
         Case(ADMIN, "demand_other_draft", lambda w: {"status": "pending"}),
     ],
     ("GET", "/api/demands/{id}/recommendations"): [

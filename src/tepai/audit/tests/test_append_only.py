@@ -45,23 +45,14 @@ def test_querysets_cannot_update_or_delete(entry: AuditEntry) -> None:
     assert AuditEntry.objects.get(pk=entry.pk).action == "export"
 
 
-def _trigger_exists() -> bool:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_auditentry_append_only'")
-        else:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger'")
-        return cursor.fetchone() is not None
-
-
-def test_postgresql_refuses_sql_updates_and_deletes(entry: AuditEntry) -> None:
-    # The trigger exists exactly on PostgreSQL; SQLite keeps working without one.
-    assert _trigger_exists() == (connection.vendor == "postgresql")
-    if connection.vendor != "postgresql":
-        return
+def test_the_database_refuses_sql_updates_and_deletes(entry: AuditEntry) -> None:
+    # Issue 9, finding 11: on SQLite the log was append-only in Python alone. A trigger on
+    # each database now refuses SQL that bypasses the model, and the prune still works.
     for sql in (
         "UPDATE audit_auditentry SET action = 'x'",
+        "UPDATE audit_auditentry SET before = NULL, after = NULL",
         "DELETE FROM audit_auditentry",
+        f"DELETE FROM audit_auditentry WHERE id = {entry.pk}",
     ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             connection.cursor().execute(sql)
@@ -69,6 +60,17 @@ def test_postgresql_refuses_sql_updates_and_deletes(entry: AuditEntry) -> None:
     prune(180)  # the prune's permission ends with the prune
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         connection.cursor().execute("DELETE FROM audit_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_prune_permits_deletes_inside_its_own_transaction_only() -> None:
+    _entry_at(400)
+    with transaction.atomic():
+        assert prune(180) == 1
+        # Still inside the enclosing transaction: the permission is gone already.
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            connection.cursor().execute("DELETE FROM audit_auditentry")
+    assert AuditEntry.objects.filter(action="prune").count() == 1
 
 
 def _entry_at(days_ago: int) -> None:

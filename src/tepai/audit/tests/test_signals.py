@@ -28,7 +28,7 @@ def test_a_create_keeps_the_new_values() -> None:
     assert entry.object_repr == "阿克苏纺织"
     assert entry.before is None
     assert entry.after["name"] == "阿克苏纺织"
-    assert entry.after["contact_phone"] == "13912345678"
+    assert entry.after["contact_phone"] == "139****5678"  # stored masked (issue 9, #11)
     assert "updated_at" not in entry.after  # auto_now changes on every save; not a change
 
 
@@ -121,7 +121,8 @@ def test_changes_made_through_a_page_name_the_signed_in_user(client: Client) -> 
 
 
 def test_sign_in_and_sign_out_are_logged(client: Client) -> None:
-    user = make_user(username="wang")
+    # An enterprise user: signing in takes the password only (administrators also give a code).
+    user = make_user(Role.ENTERPRISE, username="wang")
     client.post("/login/", {"username": "wang", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     entry = _last(action="login")
     assert (entry.actor, entry.actor_username, entry.ip_address) == (user, "wang", "10.0.0.9")

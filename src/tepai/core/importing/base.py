@@ -9,10 +9,13 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from tepai.core.cleaning import CleaningError, clean_text
+from tepai.core.importing import journal
 from tepai.core.importing.errors import ImportFailed, RowError
 from tepai.core.importing.reader import SheetRow, Table, normalise_header
+from tepai.core.importing.unit import UnitOfWork
 
 Parser = Callable[[object], Any]
 
@@ -36,10 +39,6 @@ class Column:
     help: str = ""
     example: str = ""
     aliases: tuple[str, ...] = ()
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction to undo a dry run or a failed import."""
 
 
 @dataclass
@@ -70,11 +69,12 @@ class ImportResult:
 
 @dataclass
 class ImportContext:
-    """State shared by the rows of one import: options and what was created on the way."""
+    """State shared by the rows of one import: options, the planned writes, what was created."""
 
     options: dict[str, Any] = field(default_factory=dict)
     related_created: Counter[str] = field(default_factory=Counter)
     cache: dict[Any, Any] = field(default_factory=dict)
+    uow: UnitOfWork = field(default_factory=UnitOfWork)
 
 
 @dataclass
@@ -97,7 +97,9 @@ class Importer:
     Subclasses set ``registry`` (the CLI name), ``label``, ``model`` and ``columns`` and
     implement :meth:`save_row`, returning True when a record was created and False when an
     existing one was updated. They raise :class:`RowError` for problems only the database can
-    reveal (a reference that does not resolve, a duplicate).
+    reveal (a reference that does not resolve, a duplicate). ``save_row`` reads and writes
+    through ``self.context.uow`` (:class:`~tepai.core.importing.unit.UnitOfWork`), never the
+    ORM directly: rows are planned without a transaction, then written in bulk.
     """
 
     registry: ClassVar[str]
@@ -217,7 +219,10 @@ class Importer:
     ) -> None:
         """Run model validation and turn field errors into RowErrors under the right header."""
         try:
-            instance.full_clean(exclude=list(exclude), validate_unique=False)
+            instance.full_clean(
+                exclude=list(exclude), validate_unique=False, validate_constraints=False
+            )
+            self.context.uow.validate_constraints(instance, exclude)
         except ValidationError as exc:
             raise ImportFailed(self._validation_errors(exc, row.number)) from exc
 
@@ -266,50 +271,70 @@ class Importer:
             raise ImportFailed([RowError(2, "(整行)", "文件中没有数据行")])
 
         result = ImportResult(self.registry, self.label, rows=len(parsed), dry_run=dry_run)
-        try:
-            with transaction.atomic():
-                for row in parsed:
-                    try:
-                        # A savepoint per row keeps the transaction usable after an
-                        # IntegrityError on PostgreSQL, so later rows are still checked.
-                        with transaction.atomic():
-                            created = self.save_row(row)
-                    except RowError as exc:
-                        errors.append(exc)
-                        continue
-                    except ImportFailed as exc:
-                        errors.extend(exc.errors)
-                        continue
-                    except ValidationError as exc:
-                        errors.extend(self._validation_errors(exc, row.number))
-                        continue
-                    except IntegrityError as exc:
-                        errors.append(RowError(row.number, "(整行)", f"与已有数据冲突：{exc}"))
-                        continue
-                    if created:
-                        result.created += 1
-                    else:
-                        result.updated += 1
-                if errors or dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass
-        except DatabaseError as exc:
-            raise ImportFailed([RowError(0, "数据库", f"写入失败，已全部撤销：{exc}")]) from exc
+        # Planning reads (each table once) and writes nothing: no transaction, no write lock.
+        self.context.uow = UnitOfWork()
+        self.context.cache.clear()  # records cached by an earlier run belong to its plan
+        for row in parsed:
+            try:
+                created = self.save_row(row)
+            except RowError as exc:
+                errors.append(exc)
+                continue
+            except ImportFailed as exc:
+                errors.extend(exc.errors)
+                continue
+            except ValidationError as exc:
+                errors.extend(self._validation_errors(exc, row.number))
+                continue
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
         if errors:
             raise ImportFailed(errors)
         result.related_created = self.context.related_created
+        if not dry_run:
+            self._write()
         return result
 
+    def _write(self) -> None:
+        """Write the planned rows in one short transaction: all of them or none."""
+        uow = self.context.uow
+        snapshots = journal.Snapshots(uow.planned_inserts())  # outside the lock
+        try:
+            with transaction.atomic():
+                written = uow.apply()
+                journal.audit(written, snapshots)
+                self.after_write(written)
+        except IntegrityError as exc:
+            # Someone saved a clashing record between the check and the write.
+            raise ImportFailed(
+                [
+                    RowError(
+                        0,
+                        _("数据库"),
+                        _("写入时与刚保存的数据冲突，已全部撤销，请重新导入：%(error)s")
+                        % {"error": exc},
+                    )
+                ]
+            ) from exc
+        except DatabaseError as exc:
+            raise ImportFailed([RowError(0, "数据库", f"写入失败，已全部撤销：{exc}")]) from exc
+        journal.announce_links(written, {id(obj) for obj in written.created})
 
-def find_existing(model: type[models.Model], code: str, **natural_key: Any) -> Any:
+    def after_write(self, written: journal.Written) -> None:
+        """Do what the model signals would have done beyond the audit log (default: nothing)."""
+
+
+def find_existing(
+    model: type[models.Model], code: str, *, ctx: ImportContext, **natural_key: Any
+) -> Any:
     """Return the record a row refers to: by 编号 when given and known, else by natural key."""
-    manager = model._default_manager
     if code:
-        found = manager.filter(code=code).first()
+        found = ctx.uow.first(model, code=code)
         if found is not None:
             return found
-    return manager.filter(**natural_key).first()
+    return ctx.uow.first(model, **natural_key)
 
 
 def resolve_reference(
@@ -332,7 +357,7 @@ def resolve_reference(
     if key in ctx.cache:
         return ctx.cache[key]
     for field_name in fields:
-        matches = list(model._default_manager.filter(**{field_name: token}).order_by("pk")[:2])
+        matches = ctx.uow.filter(model, **{field_name: token})[:2]
         if len(matches) > 1 and ambiguous:
             raise RowError(number, header, ambiguous)
         if matches:

@@ -27,22 +27,27 @@ from typing import Any
 from django.db import models
 from django.utils import translation
 
-from tepai.core.cleaning import CleaningError, PartialDate, clean_text, mask_phone
+from tepai.core.cleaning import PartialDate, clean_text
 from tepai.core.importing.base import Importer, Parser
+from tepai.core.importing.formulas import escape_formula, looks_like_formula, unescape_formula
 from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.personal_data import mask_phone_text
 from tepai.programs.models import Batch
 
 __all__ = [
     "ExportError",
     "ExportResult",
     "code_or",
+    "escape_formula",
     "export",
     "export_rows",
     "find_batch",
     "format_cell",
     "is_masked",
+    "looks_like_formula",
     "mask_phone_cell",
     "name_of",
+    "unescape_formula",
     "unless_masked",
     "write_csv",
     "write_xlsx",
@@ -84,10 +89,7 @@ def unless_masked(parse: Parser) -> Parser:
 
 def mask_phone_cell(phone: str) -> str:
     """Return the phone number masked; a stored value that is no phone number is hidden whole."""
-    try:
-        return mask_phone(phone)
-    except CleaningError:
-        return "****"
+    return mask_phone_text(phone)
 
 
 # ----- references ------------------------------------------------------------------------------
@@ -215,8 +217,11 @@ def export_rows(
 def write_xlsx(headers: list[str], rows: Iterable[list[Cell]], *, title: str = "") -> bytes:
     """Return an .xlsx file: one sheet, the header row, then ``rows``; every text cell is text.
 
-    Text that starts with "=" stays text (openpyxl would otherwise store a formula, which
-    reads back empty), and control characters the format cannot hold are dropped.
+    Text that starts like a formula (=, +, -, @) is written as a string cell with Excel's
+    quote prefix — what Excel itself stores when one types ``'=…`` — so no spreadsheet
+    evaluates it, not even after the cell is edited, and the value reads back unchanged
+    (openpyxl would otherwise store "=…" as a formula). Control characters the format cannot
+    hold are dropped.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -243,9 +248,10 @@ def write_xlsx(headers: list[str], rows: Iterable[list[Cell]], *, title: str = "
         for value in row:
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):
+                if looks_like_formula(value):
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"
+                    cell.quotePrefix = True
                     cells.append(cell)
                     continue
             cells.append(value)
@@ -259,13 +265,15 @@ def write_csv(headers: list[str], rows: Iterable[list[Cell]]) -> bytes:
     """Return a CSV file, UTF-8 with BOM (so Excel shows the Chinese), every cell quoted.
 
     Quoting every cell lets the importer's delimiter sniffing recognise the commas for sure,
-    however much punctuation the text holds.
+    however much punctuation the text holds. Quotes do not stop a spreadsheet evaluating a
+    cell, so text that starts like a formula gets an apostrophe in front
+    (:func:`escape_formula`; :func:`unescape_formula` takes it off again).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else escape_formula(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from tepai.core.cleaning import CleaningError, clean_text
 from tepai.core.importing.errors import ImportFailed, RowError
+from tepai.core.importing.formulas import unescape_formula
+from tepai.core.importing.limits import (
+    ImportLimits,
+    check_archive,
+    too_large,
+    too_many_columns,
+    too_many_rows,
+)
 
 # Encodings real offices' CSV exports come in: Excel on Chinese Windows writes GB18030/GBK.
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -42,12 +53,19 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _build_table(raw_rows: list[tuple[int, list[object]]]) -> Table:
-    if not raw_rows:
+def _build_table(raw_rows: Iterable[tuple[int, list[object]]], limits: ImportLimits) -> Table:
+    """Return the table of ``raw_rows`` (streamed), refusing it past the row or column limit."""
+    rows_iter = iter(raw_rows)
+    # Leading blank rows would shift the header; report them rather than guess.
+    first = next(
+        ((n, cells) for n, cells in rows_iter if not all(_is_blank(v) for v in cells)), None
+    )
+    if first is None:
         raise ImportFailed([RowError(1, "表头", "文件是空的，没有表头行")])
-    header_number, header_cells = raw_rows[0]
+    header_number, header_cells = first
     if header_number != 1:
         raise ImportFailed([RowError(1, "表头", "第1行必须是表头（列名）")])
+    _check_width(header_number, header_cells, limits)
     headers = []
     for index, cell in enumerate(header_cells, start=1):
         try:
@@ -58,7 +76,8 @@ def _build_table(raw_rows: list[tuple[int, list[object]]]) -> Table:
     while headers and not headers[-1]:
         headers.pop()
     rows: list[SheetRow] = []
-    for number, cells in raw_rows[1:]:
+    for number, cells in rows_iter:
+        _check_width(number, cells, limits)
         values = {
             header: cells[index] if index < len(cells) else None
             for index, header in enumerate(headers)
@@ -66,15 +85,29 @@ def _build_table(raw_rows: list[tuple[int, list[object]]]) -> Table:
         }
         if all(_is_blank(value) for value in values.values()):
             continue
+        if len(rows) >= limits.max_rows:
+            raise too_many_rows(limits)
         rows.append(SheetRow(number, values))
     return Table(headers, rows)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _check_width(number: int, cells: list[object], limits: ImportLimits) -> None:
+    if len(cells) <= limits.max_columns:
+        return
+    # Formatting can stretch a row with empty cells; only filled columns count.
+    width = len(cells)
+    while width and _is_blank(cells[width - 1]):
+        width -= 1
+    if width > limits.max_columns:
+        raise too_many_columns(number, width, limits)
+
+
+def _read_xlsx(source: BinaryIO, limits: ImportLimits) -> Table:
     from openpyxl import load_workbook
 
+    check_archive(source, limits)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a broken file
         raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
     try:
@@ -82,19 +115,21 @@ def _read_xlsx(data: bytes) -> Table:
         # Read-only mode trusts the size the writing program stored, which some tools get
         # wrong; rows past it would be dropped silently.
         sheet.reset_dimensions()
-        raw_rows = [
+        # Rows stream from the archive one at a time; _build_table stops at the limits.
+        rows = (
             (number, list(values))
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        )
+        return _build_table(rows, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        # A member longer than the archive's directory says fails its checksum here.
+        raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
     finally:
         workbook.close()
-    # Leading blank rows would shift the header; report them rather than guess.
-    while raw_rows and all(_is_blank(v) for v in raw_rows[0][1]):
-        raw_rows.pop(0)
-    return _build_table(raw_rows)
 
 
 def _decode_csv(data: bytes) -> str:
+    # Each attempt is one linear pass over a file already bounded by the size limit.
     for encoding in _CSV_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -105,7 +140,10 @@ def _decode_csv(data: bytes) -> str:
     )
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(source: BinaryIO, limits: ImportLimits) -> Table:
+    data = source.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise too_large(len(data), limits)
     text = _decode_csv(data)
     sample = text[:4096]
     try:
@@ -113,32 +151,46 @@ def _read_csv(data: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return _build_table([(number, list(row)) for number, row in enumerate(reader, start=1)])
+    try:
+        return _build_table(
+            (
+                (number, [unescape_formula(cell) for cell in row])
+                for number, row in enumerate(reader, start=1)
+            ),
+            limits,
+        )
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
+        raise ImportFailed([RowError(0, "文件", f"无法读取 CSV 文件：{exc}")]) from exc
 
 
-def read_table(source: str | Path | BinaryIO, *, filename: str | None = None) -> Table:
+def read_table(
+    source: str | Path | BinaryIO,
+    *,
+    filename: str | None = None,
+    limits: ImportLimits | None = None,
+) -> Table:
     """Return the first sheet of an .xlsx file or a .csv file as a :class:`Table`.
 
-    ``source`` is a path or an open binary file (then ``filename`` tells the format).
-    Raises :class:`ImportFailed` for unreadable files.
+    ``source`` is a path or an open, seekable binary file (then ``filename`` tells the
+    format). Raises :class:`ImportFailed` for unreadable files and files past ``limits``
+    (default: :meth:`ImportLimits.from_settings`).
     """
+    limits = limits or ImportLimits.from_settings()
     if isinstance(source, str | Path):
         path = Path(source)
-        name = filename or path.name
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                return read_table(handle, filename=filename or path.name, limits=limits)
         except OSError as exc:
             raise ImportFailed(
                 [RowError(0, "文件", f"无法打开文件 {path}：{exc.strerror}")]
             ) from exc
-    else:
-        name = filename or getattr(source, "name", "") or ""
-        data = source.read()
+    name = filename or getattr(source, "name", "") or ""
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data)
+        return _read_xlsx(source, limits)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(data)
+        return _read_csv(source, limits)
     if suffix == ".xls":
         raise ImportFailed([RowError(0, "文件", "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx")])
     raise ImportFailed(

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import override_settings
 
+from tepai.accounts import lockout
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.activities.models import Activity, ActivityKind
@@ -132,6 +133,7 @@ def test_the_command_builds_the_demo_and_prints_the_logins(
     from tepai.matchmaking import live
 
     monkeypatch.setenv("TEPAI_DEMO_PASSWORD", "Demo-Passw0rd")
+    monkeypatch.delenv("TEPAI_DEMO_TOTP_SECRET", raising=False)
     live.reset()
     with override_settings(TEPAI_CACHE_DIR=tmp_path):
         call_command("demo", "--no-serve")
@@ -148,6 +150,7 @@ def test_the_command_builds_the_demo_and_prints_the_logins(
     ):
         assert line in out
     assert "第二批：21 人，10 家单位，平均年龄 42.1" in out
+    assert "未设置 TEPAI_DEMO_TOTP_SECRET，演示的管理员和审计员只凭密码登录" in out
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.check_password("Demo-Passw0rd")
 
@@ -181,14 +184,14 @@ def test_the_demo_accounts_have_material_and_survive_a_re_run(
         "auditor": (Role.AUDITOR, False, True),
     }
     assert _roles() == expected
-    Account.objects.filter(user__username="auditor").update(
-        must_change_password=True, failed_logins=3
-    )
+    Account.objects.filter(user__username="auditor").update(must_change_password=True)
+    for _ in range(lockout.MAX_FAILURES):
+        lockout.register_failure("auditor", "10.0.0.1")
     users = get_user_model().objects.count()
     ensure_demo_accounts("Demo-Passw0rd")
     assert _roles() == expected
     assert get_user_model().objects.count() == users
-    assert Account.objects.get(user__username="auditor").failed_logins == 0
+    assert lockout.blocked_until("auditor", "10.0.0.1") is None
 
 
 def test_a_generated_demo_password_is_kept_and_follows_the_policy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from tepai.commissioners.profile import profile_completeness
 from tepai.engagements.forms import ActivityLogForm, AnswerForm
 from tepai.engagements.kpi import contribution
 from tepai.engagements.models import OPEN_STATUSES, Proposal
+from tepai.engagements.photos import read_stored_photo
 from tepai.engagements.views.common import my_commissioner
 from tepai.matchmaking.service import recommend_demands
 from tepai.projects.models import Project
@@ -81,9 +82,25 @@ def log_activity(request: HttpRequest) -> HttpResponse:
     return redirect("engagements:me")
 
 
+# The photo is shown as an image and nothing else: no script, style, plugin or frame, and
+# sandboxed, should a browser ever render it as a document.
+PHOTO_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
 def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return an activity's photo to anyone who may read the activity."""
+    """Return an activity's photo to anyone who may read the activity.
+
+    Sent only as image/jpeg or image/png, whatever the stored file is called; a stored file
+    that is not an image (an upload from before photos were re-encoded) is a 404.
+    """
     activity = get_object_or_404(visible(request.user, Activity.objects.all()), pk=pk)
     if not activity.photo:
         raise Http404
-    return FileResponse(activity.photo.open("rb"))
+    photo = read_stored_photo(activity.photo)
+    if photo is None:
+        raise Http404
+    response = HttpResponse(photo.content, content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="activity-{activity.pk}.{photo.extension}"'
+    response["Content-Security-Policy"] = PHOTO_CSP
+    return response

@@ -101,8 +101,7 @@ class Registry:
     inlines: tuple[Inline, ...] = ()
     # Fields the detail page shows (default: the form's fields).
     detail_fields: tuple[str, ...] = ()
-    # Phone and e-mail fields, masked unless the user may see this record's personal data.
-    personal_fields: tuple[str, ...] = ()
+    # Personal fields are declared once, in tepai.core.personal_data.PERSONAL_FIELDS.
     # Called after a record is created through the web form (request user, record).
     after_create: Callable[[Any, Any], None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)

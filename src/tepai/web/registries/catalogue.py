@@ -163,7 +163,6 @@ COMMISSIONERS = Registry(
     ),
     select_related=("institution",),
     prefetch_related=("batches",),
-    personal_fields=("phone", "email"),
     related=(
         Related(_("代表性成果"), "work-items", "commissioner"),
         Related(_("项目合同"), "projects", "commissioners"),
@@ -211,7 +210,6 @@ ENTERPRISES = Registry(
         choice(Enterprise, "size"),
         hidden("activities", "activities", Activity, _("工作记录")),
     ),
-    personal_fields=("contact_phone", "contact_email"),
     related=(
         Related(_("技术需求"), "demands", "enterprise"),
         Related(_("项目合同"), "projects", "enterprise"),

@@ -1,7 +1,7 @@
 """How a record's field reads on a page: labels for choices, links for relations, masks.
 
-Phones and e-mails are masked here, on the server, unless
-:func:`tepai.accounts.permissions.can_view_personal_data` allows the user to see the record's.
+Personal data (phones, e-mails, birth dates, 出生日期精度) is masked here, on the server, by
+the one rule of :mod:`tepai.core.personal_data`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tepai.accounts.permissions import can_view_personal_data, visible
-from tepai.core.admin_helpers import mask_email
-from tepai.core.importing.exporting import format_decimal, mask_phone_cell
+from tepai.accounts.permissions import visible
+from tepai.core.importing.exporting import format_decimal
+from tepai.core.personal_data import shown_text
 from tepai.web.registries.base import Registry
 
 
@@ -50,13 +50,6 @@ def _link(user: Any, record: Model) -> str | None:
     return detail_url(record)
 
 
-def mask(field_name: str, value: str) -> str:
-    """Return a phone or e-mail with its middle hidden (138****1234, w***@example.com)."""
-    if not value:
-        return value
-    return mask_email(value) if "@" in value or "email" in field_name else mask_phone_cell(value)
-
-
 def plain(value: object) -> str:
     """Return a stored value as text: dates ISO, yes/no in words, amounts without zeros."""
     if value is None:
@@ -75,7 +68,10 @@ def plain(value: object) -> str:
 
 
 def cell(record: Model, name: str, user: Any, registry: Registry | None = None) -> list[Item]:
-    """Return the items a page shows for field ``name`` of ``record`` (empty: nothing)."""
+    """Return the items a page shows for field ``name`` of ``record`` (empty: nothing).
+
+    Personal data is masked for ``user`` whatever ``registry`` is given (inline rows too).
+    """
     field = record._meta.get_field(name)
     if field.many_to_many or field.one_to_many:
         related = getattr(record, name).all()
@@ -88,12 +84,7 @@ def cell(record: Model, name: str, user: Any, registry: Registry | None = None) 
         text = str(getattr(record, f"get_{name}_display")())
     else:
         text = plain(value)
-    if (
-        registry is not None
-        and name in registry.personal_fields
-        and not can_view_personal_data(user, record)
-    ):
-        text = mask(name, text)
+    text = shown_text(user, record, name, text)
     return [Item(text)] if text else []
 
 

@@ -18,11 +18,15 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from tepai.accounts.permissions import visible
+from tepai.core.personal_data import may_query
 from tepai.web.registries.base import Filter, Label, Registry
 
 # Parameters that are not filters.
 RESERVED = frozenset({"q", "sort", "page"})
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+# The range of the databases' integer keys (a signed 64-bit BIGINT on both): a larger id
+# overflows the driver (a 500 on SQLite) instead of simply matching nothing.
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,26 @@ def _bad(message: str) -> BadRequest:
     return BadRequest(message)
 
 
+def parse_id(value: str, label: Label) -> int:
+    """Return ``value`` as a record id, or raise BadRequest naming the field and the reason."""
+    text = value.strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise _bad(
+            _("筛选条件“%(label)s”的值“%(value)s”无效：应为记录编号（整数）")
+            % {"label": label, "value": value[:40]}
+        )
+    # Past 20 digits the number is out of range whatever it is; int() of thousands of digits
+    # would cost time (and is refused by Python past 4,300).
+    if len(text.lstrip("+-")) > 20 or not ID_MIN <= int(text) <= ID_MAX:
+        raise _bad(
+            _("筛选条件“%(label)s”的值“%(value)s”超出范围：记录编号最大为 %(max)s")
+            % {"label": label, "value": value[:40], "max": ID_MAX}
+        )
+    return int(text)
+
+
 def _int_values(values: list[str], label: Label) -> list[int]:
-    try:
-        return [int(value) for value in values]
-    except ValueError:
-        raise _bad(_("筛选条件“%(label)s”的值无效") % {"label": label}) from None
+    return [parse_id(value, label) for value in values]
 
 
 def _apply_filter(
@@ -60,6 +79,10 @@ def _apply_filter(
 ) -> tuple[QuerySet, Label]:
     """Return ``queryset`` restricted by ``spec`` and the text of the values for the chip."""
     model = registry.model
+    if not may_query(user, model, spec.lookup):
+        raise _bad(
+            _("不能按“%(label)s”筛选：您无权查看所有记录的这项个人信息") % {"label": spec.label}
+        )
     if spec.kind == "flag":
         if len(values) != 1 or values[0] not in ("0", "1"):
             raise _bad(_("筛选条件“%(label)s”只能是 1（是）或 0（否）") % {"label": spec.label})
@@ -163,6 +186,8 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     if not match:
         raise _bad(_("期间“%(value)s”无效，应为年份（2024）或年月（2024-05）") % {"value": text})
     year = int(match.group(1))
+    if not 1 <= year < datetime.MAXYEAR:
+        raise _bad(_("期间“%(value)s”的年份无效") % {"value": text})
     if match.group(2) is None:
         return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     month = int(match.group(2))
@@ -173,38 +198,59 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def _search(registry: Registry, queryset: QuerySet, text: str) -> QuerySet:
+def search_paths(registry: Registry, user: Any) -> tuple[str, ...]:
+    """Return the fields ``q`` searches for ``user``: none that ``user`` sees masked.
+
+    Matching words against a masked phone would confirm its hidden digits one guess at a time.
+    """
+    return tuple(path for path in registry.search if may_query(user, registry.model, path))
+
+
+def _search(registry: Registry, queryset: QuerySet, text: str, user: Any) -> QuerySet:
     """Return the records matching every word of ``text`` in any of the search fields."""
+    paths = search_paths(registry, user)
     for word in text.split():
         condition = Q()
-        for path in registry.search:
+        for path in paths:
             condition |= matching(registry.model, f"{path}__icontains", word)
         queryset = queryset.filter(condition)
     return queryset
 
 
-def sort_options(registry: Registry) -> dict[str, str]:
-    """Return the sortable columns: the ``?sort=`` key → the ordering path."""
+def sort_options(registry: Registry, user: Any = None) -> dict[str, str]:
+    """Return the columns ``user`` may sort by: the ``?sort=`` key → the ordering path.
+
+    A column ``user`` sees masked (another person's phone) is not sortable: its order would
+    reveal the hidden digits (issue 9, finding 2). Without ``user``, only columns that hold
+    no personal data.
+    """
     options: dict[str, str] = {}
     for column in registry.columns:
         if column.sort is None:
             continue
-        if column.sort:
-            options[column.field] = column.sort
-            continue
-        model_fld = registry.model._meta.get_field(column.field)
-        if model_fld.many_to_many or model_fld.one_to_many:
-            continue
-        options[column.field] = column.field
+        path = column.sort
+        if not path:
+            model_fld = registry.model._meta.get_field(column.field)
+            if model_fld.many_to_many or model_fld.one_to_many:
+                continue
+            path = column.field
+        if may_query(user, registry.model, path):
+            options[column.field] = path
     return options
 
 
-def _order(registry: Registry, queryset: QuerySet, sort: str) -> tuple[QuerySet, str]:
+def _order(registry: Registry, queryset: QuerySet, sort: str, user: Any) -> tuple[QuerySet, str]:
     if not sort:
         return queryset.order_by(*(registry.model._meta.ordering or ["pk"]), "pk"), ""
     key = sort.removeprefix("-")
-    path = sort_options(registry).get(key)
+    path = sort_options(registry, user).get(key)
     if path is None:
+        column = next((c for c in registry.columns if c.field == key), None)
+        if column is not None and column.sort is not None:
+            label = column.label or registry.model._meta.get_field(key).verbose_name
+            raise _bad(
+                _("不能按“%(label)s”排序：您无权查看所有记录的这项个人信息") % {"label": label}
+            )
         raise _bad(_("不能按“%(value)s”排序") % {"value": key})
     descending = sort.startswith("-")
     if descending:
@@ -254,7 +300,7 @@ def list_query(registry: Registry, user: Any, params: QueryDict) -> ListQuery:
 
     text = params.get("q", "").strip()
     if text:
-        queryset = _search(registry, queryset, text)
+        queryset = _search(registry, queryset, text, user)
         result.q = text
-    result.queryset, result.sort = _order(registry, queryset, params.get("sort", ""))
+    result.queryset, result.sort = _order(registry, queryset, params.get("sort", ""), user)
     return result

@@ -39,7 +39,11 @@ D = datetime.date
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Any) -> Iterator[None]:
     # Uploads go to a per-test media directory; matching never loads the sentence encoder.
-    with override_settings(MEDIA_ROOT=tmp_path / "media", TEPAI_MATCH_ENCODER="hashing"):
+    with override_settings(
+        MEDIA_ROOT=tmp_path / "media",
+        TEPAI_IMPORT_UPLOAD_DIR=tmp_path / "import-uploads",
+        TEPAI_MATCH_ENCODER="hashing",
+    ):
         yield
 
 

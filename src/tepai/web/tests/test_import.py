@@ -151,4 +151,6 @@ def test_abandoned_uploads_are_removed_after_a_day(settings: Any) -> None:
     os.utime(old, (day_ago, day_ago))
     assert purge_stale() == 1
     assert stored_files() == [fresh]
-    assert str(import_dir()).startswith(str(settings.MEDIA_ROOT))
+    # Uploads hold phones: kept outside media (which backups copy), owner-only.
+    assert not str(import_dir()).startswith(str(settings.MEDIA_ROOT))
+    assert import_dir().stat().st_mode & 0o077 == 0

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tepai.accounts.roles import Role
+from tepai.core.importing.limits import ImportLimits
 from tepai.core.importing.registry import IMPORTERS, UnknownRegistry, get_importer
 from tepai.core.importing.templates import build_xlsx
 from tepai.programs.models import Batch
@@ -76,7 +77,18 @@ def _options(pending: dict[str, Any]) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, template: str, **context: Any) -> TemplateResponse:
-    return TemplateResponse(request, template, {"nav_current": "import", **context})
+    limits = ImportLimits.from_settings()
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "nav_current": "import",
+            "max_upload_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+            "max_rows": limits.max_rows,
+            "max_columns": limits.max_columns,
+            **context,
+        },
+    )
 
 
 @login_required

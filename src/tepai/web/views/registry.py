@@ -25,6 +25,7 @@ from django.views import View
 
 from tepai.accounts.permissions import can_change, can_create, visible
 from tepai.accounts.roles import Role, role_of
+from tepai.core.personal_data import hidden_fields
 from tepai.web.figures import list_url, records
 from tepai.web.forms import form_class
 from tepai.web.nav import may_read, nav_key, soft_reverse, tabs
@@ -97,8 +98,9 @@ def _filter_controls(registry: Registry, user: Any, params: Any) -> list[dict[st
     return controls
 
 
-def _headers(registry: Registry, sort: str, params: Any) -> list[dict[str, Any]]:
-    sortable = sort_options(registry)
+def _headers(registry: Registry, sort: str, params: Any, user: Any) -> list[dict[str, Any]]:
+    # A column the user sees masked is no sort link (issue 9, finding 2).
+    sortable = sort_options(registry, user)
     headers = []
     for column in registry.columns:
         label = column.label or field_label(registry.model, column.field)
@@ -135,7 +137,7 @@ class ListPage(RegistryView):
         query = list_query(registry, self.user, request.GET)
         paginator = Paginator(query.queryset, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-        headers = _headers(registry, query.sort, request.GET)
+        headers = _headers(registry, query.sort, request.GET, self.user)
         # Each cell carries its header: phones show every row as a labelled card.
         rows = [
             (
@@ -186,8 +188,10 @@ class ListPage(RegistryView):
 
 
 # ----- detail --------------------------------------------------------------------------------
-def _detail_fields(registry: Registry) -> tuple[str, ...]:
-    return registry.detail_fields or tuple(registry.form._meta.fields or ())
+def _detail_fields(registry: Registry, user: Any) -> tuple[str, ...]:
+    names = registry.detail_fields or tuple(registry.form._meta.fields or ())
+    hidden = hidden_fields(user, registry.model)  # 出生日期精度 for all but administrators
+    return tuple(name for name in names if name not in hidden)
 
 
 def _related_sections(registry: Registry, record: Model, user: Any) -> list[dict[str, Any]]:
@@ -245,7 +249,7 @@ class DetailPage(RegistryView):
                 # Long texts (简介, 问题描述) take the full width of the card.
                 "wide": isinstance(record._meta.get_field(name), TextField),
             }
-            for name in _detail_fields(registry)
+            for name in _detail_fields(registry, self.user)
         ]
         editable = can_change(self.user, record)
         return self.render(

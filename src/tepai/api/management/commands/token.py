@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tepai.api.models import Token
 from tepai.api.tokens import find_user, issue_token, revoke_token
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         token, raw = issue_token(user, name)
         self.stdout.write(raw)
         self.stderr.write(
-            f"已为 {username} 生成令牌（ID {token.pk}）。令牌只显示这一次，请妥善保存；"
+            f"已为 {username} 生成令牌（ID {token.pk}），有效期至 "
+            f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}。令牌只显示这一次，请妥善保存；"
             f"用法：Authorization: Bearer <令牌>"
         )
 
@@ -58,7 +60,12 @@ class Command(BaseCommand):
             tokens = tokens.filter(user__username=username)
         for token in tokens:
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "从未使用"
-            state = f"已撤销 {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "有效"
+            if token.revoked_at:
+                state = f"已撤销 {token.revoked_at:%Y-%m-%d %H:%M}"
+            elif token.expires_at <= timezone.now():
+                state = f"已过期 {token.expires_at:%Y-%m-%d %H:%M}"
+            else:
+                state = f"有效至 {token.expires_at:%Y-%m-%d %H:%M}"
             self.stdout.write(
                 f"{token.pk}\t{token.user.get_username()}\t{token.prefix}…\t{token.name or '—'}\t"
                 f"创建 {token.created_at:%Y-%m-%d %H:%M}\t最近使用 {used}\t{state}"

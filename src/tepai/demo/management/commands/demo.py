@@ -10,7 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tepai.audit import context as audit_context
 from tepai.core.importing import ImportFailed
-from tepai.demo.accounts import ensure_demo_accounts
+from tepai.demo.accounts import (
+    TOTP_SECRET_VARIABLE,
+    DemoSecretInvalid,
+    demo_totp_secret,
+    ensure_demo_accounts,
+)
 from tepai.demo.loader import demo_password, load_demo
 from tepai.matchmaking.warmup import warm_up
 from tepai.programs.models import Batch
@@ -27,6 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            totp_secret = demo_totp_secret()
+        except DemoSecretInvalid as error:
+            raise CommandError(str(error)) from error
         call_command("init", verbosity=options["verbosity"], skip_warm_up=True)
         self.stdout.write("正在载入演示数据……")
         with audit_context.command("tepai demo"):
@@ -37,7 +46,7 @@ class Command(BaseCommand):
                     self.stderr.write(str(error))
                 raise CommandError("演示数据载入失败，已全部撤销") from failure
             password = demo_password(settings.TEPAI_HOME)
-            accounts = ensure_demo_accounts(password)
+            accounts = ensure_demo_accounts(password, totp_secret)
         # Index the programme and cache every vector now, so `tepai match …` on the demo
         # never loads the sentence encoder and the first matching page is fast.
         warm_up(persist=True, progress=lambda line: self.stdout.write(f"  {line}"))
@@ -53,6 +62,16 @@ class Command(BaseCommand):
         width = max(len(account.username) for account in accounts)
         for account in accounts:
             self.stdout.write(f"  {account.username.ljust(width)}  {account.describe()}")
+        if totp_secret is None:
+            self.stdout.write(
+                f"注意：未设置 {TOTP_SECRET_VARIABLE}，演示的管理员和审计员只凭密码登录；"
+                "正式安装中这两个角色必须使用两步验证（验证器动态码）。"
+            )
+        else:
+            self.stdout.write(
+                f"管理员和审计员登录时还须输入验证器动态码（已用 {TOTP_SECRET_VARIABLE} "
+                "中的密钥绑定，将该密钥添加到任一验证器应用即可）。"
+            )
         if options["no_serve"]:
             self.stdout.write(f"已完成。启动服务：tepai serve，然后访问 {url}")
             return
