@@ -73,7 +73,7 @@ except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from tepai.matching.dense import CachedEncoder, Encoder, HashingEncoder, StaticEncoder, UseEncoder
-from tepai.matching.engine import MatchingEngine, expert_parts
+from tepai.matching.engine import EngineConfig, MatchingEngine, expert_parts
 from tepai.matching.records import Demand, Expert
 from tepai.matching.text import Analyzer
 
@@ -188,11 +188,15 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def build_engine(
-    experts: list[Expert], encoder: TimedEncoder | None, label: str, profile: Path | None = None
+    experts: list[Expert],
+    encoder: TimedEncoder | None,
+    label: str,
+    profile: Path | None = None,
+    config: EngineConfig | None = None,
 ) -> tuple[MatchingEngine, float]:
     """Return a new engine indexing ``experts`` (fresh Analyzer) and the seconds it took."""
     analyzer = Analyzer()  # its own, empty segmentation cache: nothing carried over
-    engine = MatchingEngine(analyzer=analyzer, encoder=encoder)
+    engine = MatchingEngine(config, analyzer=analyzer, encoder=encoder)
     gc.collect()
     with profiled(profile, label.replace(" ", "_")):
         start = time.perf_counter()
@@ -209,6 +213,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Run every phase; return the figures."""
     result: dict[str, Any] = {
         "experts": args.experts,
+        "coarse_above": args.coarse_above,
         "queries": args.queries,
         "encoder": args.encoder,
     }
@@ -265,7 +270,8 @@ def measure(
 
     # 1. Cold index.
     cold_encoder = TimedEncoder(CachedEncoder(inner, cache_dir)) if inner is not None else None
-    engine, seconds = build_engine(experts, cold_encoder, "cold index", profile)
+    config = None if args.coarse_above is None else EngineConfig(coarse_above=args.coarse_above)
+    engine, seconds = build_engine(experts, cold_encoder, "cold index", profile, config)
     out["index_s"] = round(seconds, 2)
     out["index_profiles_per_s"] = round(n / seconds, 1)
     if cold_encoder is not None:
@@ -277,7 +283,7 @@ def measure(
     # 2. Warm re-index: a new engine and cache object over the same directory.
     if not args.skip_warm:
         warm_encoder = TimedEncoder(CachedEncoder(inner, cache_dir)) if inner is not None else None
-        warm, seconds = build_engine(experts, warm_encoder, "warm re-index")
+        warm, seconds = build_engine(experts, warm_encoder, "warm re-index", config=config)
         out["reindex_warm_s"] = round(seconds, 2)
         out["reindex_warm_profiles_per_s"] = round(n / seconds, 1)
         if warm_encoder is not None:
@@ -389,6 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upserts", type=int, default=20, help="single-expert updates")
     parser.add_argument("--skip-warm", action="store_true", help="skip the warm re-index")
     parser.add_argument("--profile", metavar="DIR", help="cProfile the index and the queries")
+    parser.add_argument(
+        "--coarse-above",
+        type=int,
+        default=None,
+        help="experts above which dense candidates come from the 64-d projection "
+        "(default: the engine's, 20000; 0: always scan every full vector)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
     if args.experts < 1 or args.queries < 1 or args.warmup < 0 or args.upserts < 0:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tepai.matching.coarse import CoarseScan
 from tepai.matching.dense import single_threaded_blas
 from tepai.matching.explain import EXPERT_WORDING, Wording, build_explanation, telling
 from tepai.matching.fit import UNSEEN_IDF, judge_fit
@@ -50,6 +51,9 @@ class EngineConfig:
     candidates: int = 200  # per retrieval path (BM25, dense), before fusion
     discipline_candidates: int = 50  # by discipline alone (thin profiles no word reaches)
     exact_within: int = 5000  # a filter keeping at most this many experts scores them all
+    # Above this many experts the dense candidates come from a 64-d projection first
+    # (tepai.matching.coarse), re-scored exactly; 0 scans every full vector.
+    coarse_above: int = 20_000
     # The demand's title states the problem; its body adds context and, often, the notice
     # it was filed under. Title terms weigh this much more than body terms.
     title_weight: float = 2.0
@@ -162,6 +166,7 @@ class MatchingEngine:
         dim = int(getattr(encoder, "dim", 0)) if encoder is not None else 0
         self.part_vectors = VectorStore(dim) if dim else None
         self.expert_vectors = VectorStore(dim, np.float32) if dim else None
+        self.coarse = CoarseScan(min_rows=self.config.coarse_above or 2**62)
         self.disciplines = shipped_disciplines()
         self._discipline_of: dict[str, np.ndarray] = {}
         self.discipline_vectors = VectorStore(max(1, len(self.disciplines.codes)), np.float32)
@@ -193,10 +198,16 @@ class MatchingEngine:
             self._index_batch(pending[start : start + batch])
             if progress is not None:
                 progress(min(start + batch, total), total)
+        self._sync_coarse()
 
     def upsert(self, expert: Expert) -> None:
         """Add or replace one expert without touching the others."""
         self._index_batch([expert])
+        self._sync_coarse()
+
+    def _sync_coarse(self) -> None:
+        if self.expert_vectors is not None:
+            self.coarse.sync(self.expert_vectors)
 
     def remove(self, expert_id: str) -> None:
         """Remove an expert from every index."""
@@ -207,6 +218,7 @@ class MatchingEngine:
                 self.part_vectors.remove(key)
         if self.expert_vectors is not None:
             self.expert_vectors.remove(expert_id)
+            self.coarse.remove(expert_id)
         self.experts.pop(expert_id, None)
         self._discipline_of.pop(expert_id, None)
         self.discipline_vectors.remove(expert_id)
@@ -252,7 +264,9 @@ class MatchingEngine:
         ids = list(by_expert)
         means = np.stack([vectors[rows].mean(axis=0) for rows in by_expert.values()])
         norms = np.linalg.norm(means, axis=1, keepdims=True)
-        self.expert_vectors.put(ids, means / np.where(norms == 0, 1, norms))
+        units = means / np.where(norms == 0, 1, norms)
+        self.expert_vectors.put(ids, units)
+        self.coarse.put(ids, units)
 
     # ----- ranking -----------------------------------------------------------------------
     def recommend(
@@ -600,17 +614,21 @@ class MatchingEngine:
             and self.expert_vectors is not None
             and len(self.expert_vectors)
         ):
-            ids, sims = self.expert_vectors.similarities(query.vector)
-            take = min(pool, len(sims))
-            top = (
-                np.argpartition(-sims, take - 1)[:take]
-                if take < len(sims)
-                else np.arange(len(sims))
-            )
-            for row in top[np.argsort(-sims[top])]:
-                expert_id = ids[row]
-                if expert_id is not None:
-                    found[expert_id] = None
+            if self.coarse.active:
+                nearest, _ = self.coarse.top(self.expert_vectors, query.vector, pool)
+                found.update(dict.fromkeys(nearest))
+            else:
+                ids, sims = self.expert_vectors.similarities(query.vector)
+                take = min(pool, len(sims))
+                top = (
+                    np.argpartition(-sims, take - 1)[:take]
+                    if take < len(sims)
+                    else np.arange(len(sims))
+                )
+                for row in top[np.argsort(-sims[top])]:
+                    expert_id = ids[row]
+                    if expert_id is not None:
+                        found[expert_id] = None
         # Experts of the demand's discipline are candidates even when no word is shared: a
         # roster line ("纺织工程、纺纱学") and a plain complaint ("细纱断头") share none. Many
         # experts share a discipline, so this path adds a few, not a whole pool.

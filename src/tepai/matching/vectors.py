@@ -66,14 +66,22 @@ class VectorStore:
         self._row_of = {key: row for row, key in enumerate(self._ids) if key is not None}
         self._size = len(self._ids)
 
+    def live_rows(self) -> tuple[list[str], np.ndarray]:
+        """Return (ids, their vectors as float32 rows) of every live row, in row order."""
+        rows = [row for row, key in enumerate(self._ids[: self._size]) if key is not None]
+        ids = [self._ids[row] for row in rows]
+        return ids, self._matrix[rows].astype(np.float32)  # type: ignore[return-value]
+
     def get(self, keys: list[str]) -> np.ndarray:
         """Return the vectors of ``keys`` as float32 rows (zero rows for unknown keys)."""
         rows = np.fromiter(
             (self._row_of.get(key, -1) for key in keys), dtype=np.int64, count=len(keys)
         )
-        out = np.zeros((len(keys), self.dim), dtype=np.float32)
         known = rows >= 0
-        out[known] = self._matrix[rows[known]]
+        if known.all():
+            return _single(self._matrix[rows])
+        out = np.zeros((len(keys), self.dim), dtype=np.float32)
+        out[known] = _single(self._matrix[rows[known]])
         return out
 
     def similarities(
@@ -87,5 +95,19 @@ class VectorStore:
         scores = np.empty(self._size, dtype=np.float32)
         for start in range(0, self._size, block):
             stop = min(start + block, self._size)
-            scores[start:stop] = self._matrix[start:stop].astype(np.float32) @ query32
+            scores[start:stop] = _single(self._matrix[start:stop]) @ query32
         return self._ids[: self._size], scores
+
+
+# Every float16 bit pattern's float32 value. Looking values up here is exact and about three
+# times faster than numpy's own float16 → float32 cast, which a query pays on each candidate
+# part's vector (~1,600 × 512 values at 100,000 experts).
+_HALF_TO_SINGLE = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+_HALF_TO_SINGLE = _HALF_TO_SINGLE.astype(np.float32)
+
+
+def _single(block: np.ndarray) -> np.ndarray:
+    """Return ``block`` as float32 (a new array for float16 input)."""
+    if block.dtype == np.float16:
+        return np.take(_HALF_TO_SINGLE, np.ascontiguousarray(block).view(np.uint16))
+    return block.astype(np.float32, copy=False)

@@ -39,3 +39,18 @@ def test_similarities_cover_only_stored_rows_not_spare_capacity() -> None:
     store.put(["a", "b", "c"], _unit(3, 4, 5))
     ids, sims = store.similarities(_unit(1, 4, 6)[0])
     assert len(ids) == len(sims) == 3
+
+
+def test_half_precision_rows_convert_exactly() -> None:
+    from tepai.matching.vectors import _single
+
+    every = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    np.testing.assert_array_equal(
+        _single(every.reshape(256, 256)), every.astype(np.float32).reshape(256, 256)
+    )
+    store = VectorStore(8)
+    vectors = _unit(5, 8, 9)
+    store.put(list("abcde"), vectors)
+    np.testing.assert_array_equal(
+        store.get(["e", "a"]), vectors[[4, 0]].astype(np.float16).astype(np.float32)
+    )
