@@ -137,9 +137,12 @@ def clean_text(value: object, *, keep_newlines: bool = False) -> str:
     tidied on its own and more than one blank line in a row is reduced to one.
     An Excel error value such as ``#N/A`` raises CleaningError.
     """
-    if _is_missing(value):
+    if type(value) is str:  # most cells; a str is never "missing" and is its own raw text
+        text = value.translate(_TRANSLATION)
+    elif _is_missing(value):
         return ""
-    text = _to_raw_text(value).translate(_TRANSLATION)
+    else:
+        text = _to_raw_text(value).translate(_TRANSLATION)
     if keep_newlines:
         text = _LINE_BREAKS.sub("\n", text)
         lines = [_LINE_WHITESPACE.sub(" ", line).strip() for line in text.split("\n")]
@@ -148,11 +151,11 @@ def clean_text(value: object, *, keep_newlines: bool = False) -> str:
         text = _WHITESPACE.sub(" ", text).strip()
     if text in _MISSING_MARKERS:
         return ""
-    if _HAS_CJK.search(text):
+    if ("(" in text or ")" in text) and _HAS_CJK.search(text):
         # In Chinese text a clerk's ASCII brackets mean the same as full-width ones; one form
         # keeps names such as 中心（拜城） comparable across sheets.
         text = text.replace("(", "（").replace(")", "）")
-    if text.upper() in _EXCEL_ERRORS:
+    if text[:1] == "#" and text.upper() in _EXCEL_ERRORS:
         raise CleaningError(f"单元格是Excel错误值“{text}”，请检查公式")
     return text
 

@@ -23,6 +23,7 @@ from tepai.audit.log import build_entry
 from tepai.audit.models import AuditEntry
 from tepai.audit.signals import tracked_models
 from tepai.audit.snapshot import changes, row_snapshot, snapshot, tracked_fields
+from tepai.core.importing.inserts import insert_records
 
 _TRANSITION = "demands.demandtransition"
 
@@ -131,7 +132,7 @@ def audit(written: Written, snapshots: Snapshots | None = None) -> int:
                     after={link.name: sorted(link.after)},
                 )
             )
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    insert_records(AuditEntry, entries)
     return len(entries)
 
 

@@ -21,6 +21,7 @@ from tepai.core.importing.limits import (
     too_many_columns,
     too_many_rows,
 )
+from tepai.core.importing.xlsx import UnreadableSheet, open_first_sheet
 
 # Encodings real offices' CSV exports come in: Excel on Chinese Windows writes GB18030/GBK.
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -103,29 +104,21 @@ def _check_width(number: int, cells: list[object], limits: ImportLimits) -> None
 
 
 def _read_xlsx(source: BinaryIO, limits: ImportLimits) -> Table:
-    from openpyxl import load_workbook
-
     check_archive(source, limits)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook, rows = open_first_sheet(source)
     except Exception as exc:  # openpyxl raises many unrelated types for a broken file
         raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
     try:
-        sheet = workbook.worksheets[0]
-        # Read-only mode trusts the size the writing program stored, which some tools get
-        # wrong; rows past it would be dropped silently.
-        sheet.reset_dimensions()
-        # Rows stream from the archive one at a time; _build_table stops at the limits.
-        rows = (
-            (number, list(values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
+        # Rows stream from the archive one at a time; _build_table stops at the limits. Every
+        # row is read: the size the writing program stored is not trusted (some get it wrong,
+        # and rows past it would be dropped silently).
         return _build_table(rows, limits)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (UnreadableSheet, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         # A member longer than the archive's directory says fails its checksum here.
         raise ImportFailed([RowError(1, "文件", f"无法读取 Excel 文件：{exc}")]) from exc
     finally:
-        workbook.close()
+        workbook.archive.close()
 
 
 def _decode_csv(data: bytes) -> str:

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tepai.core.importing import journal
+from tepai.core.importing.inserts import insert_values
 
 M = TypeVar("M", bound=models.Model)
 # SQLite allows 32,766 variables per statement; Django splits further where it must.
@@ -276,7 +277,10 @@ class UnitOfWork:
                     setattr(obj, stamp.attname, now)
             written.updated.append((obj, loaded, [f.name for f in changed]))
         _bulk_update(written.updated)
-        inserts: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        # Through rows as (instance, related) keys: nothing reads them back as records.
+        inserts: dict[tuple[type[models.Model], str, str], list[tuple[Any, Any]]] = defaultdict(
+            list
+        )
         for links in self._links.values():
             before = links.before
             after = {obj.pk if obj is not None else key[1] for key, obj in links.current.items()}
@@ -287,9 +291,8 @@ class UnitOfWork:
                 relation.through._base_manager.filter(
                     **{relation.source: instance_pk, f"{relation.target}__in": removed}
                 ).delete()
-            inserts[relation.through] += [
-                relation.through(**{relation.source: instance_pk, relation.target: pk})
-                for pk in sorted(added)
+            inserts[(relation.through, relation.source, relation.target)] += [
+                (instance_pk, pk) for pk in sorted(added)
             ]
             if added or removed:
                 written.linked.append(
@@ -297,8 +300,8 @@ class UnitOfWork:
                         links.instance, relation.name, relation.through, before, after
                     )
                 )
-        for through, rows in inserts.items():
-            through._base_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+        for (through, source, target), rows in inserts.items():
+            insert_values(through, (source, target), rows)
         return written
 
 
@@ -313,6 +316,9 @@ def _point_at_inserted(obj: models.Model) -> None:
             related = fk.get_cached_value(obj)  # type: ignore[attr-defined]
             if related is not None and getattr(obj, fk.attname) != related.pk:
                 setattr(obj, fk.attname, related.pk)
+                # Setting the id drops the cached record; reading it again would cost a query
+                # per row (the audit entry of each demand's status change reads its demand).
+                fk.set_cached_value(obj, related)  # type: ignore[attr-defined]
 
 
 _COMPARE = {

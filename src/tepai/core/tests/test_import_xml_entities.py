@@ -1,0 +1,51 @@
+"""A spreadsheet's XML may not declare entities: the billion-laughs expansion never runs."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from tepai.core.importing.errors import ImportFailed
+from tepai.core.importing.reader import read_table
+
+_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE lolz [<!ENTITY lol "lolololololololololololololololololololol">'
+    + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">'
+        for n in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def _xlsx_with_entities() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名"])
+    sheet.append(["张三"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if "张三".encode() in data:  # the sheet (inline strings) or the shared strings
+                body = data.decode("utf-8")
+                if body.startswith("<?xml"):
+                    body = body.split("?>", 1)[1]
+                data = (_LAUGHS + body.replace("张三", "&lol9;")).encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_sheet_declaring_entities_is_refused_at_once() -> None:
+    start = time.perf_counter()
+    with pytest.raises(ImportFailed) as caught:
+        read_table(io.BytesIO(_xlsx_with_entities()), filename="laughs.xlsx")
+    assert time.perf_counter() - start < 5
+    assert "无法读取 Excel 文件" in caught.value.errors[0].reason
