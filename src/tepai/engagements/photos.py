@@ -49,6 +49,17 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 SERVED_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 _JPEG_QUALITY = 85
 
+# What Pillow raises for a file it cannot decode, a truncated one or a decompression bomb (its
+# warning is turned into an error where it is caught).
+_UNREADABLE = (
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+)
 _NOT_AN_IMAGE = _("照片：无法识别为图片，请上传 JPG、PNG、GIF 或 WebP 格式的照片")
 
 
@@ -73,15 +84,7 @@ def _decode(source: IO[bytes]) -> Image.Image:
             image.load()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ) as exc:
+    except _UNREADABLE as exc:
         raise ValidationError(_NOT_AN_IMAGE, code="not_an_image") from exc
     return image
 
@@ -147,15 +150,7 @@ def read_stored_photo(field: FieldFile) -> StoredPhoto | None:
             with Image.open(io.BytesIO(data), formats=tuple(SERVED_TYPES)) as image:
                 image.verify()
                 kind = image.format
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ):
+    except _UNREADABLE:
         kind = None
     if kind in SERVED_TYPES:
         return StoredPhoto(data, SERVED_TYPES[kind], "png" if kind == "PNG" else "jpg")

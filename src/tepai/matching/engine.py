@@ -619,13 +619,7 @@ class MatchingEngine:
                 found.update(dict.fromkeys(nearest))
             else:
                 ids, sims = self.expert_vectors.similarities(query.vector)
-                take = min(pool, len(sims))
-                top = (
-                    np.argpartition(-sims, take - 1)[:take]
-                    if take < len(sims)
-                    else np.arange(len(sims))
-                )
-                for row in top[np.argsort(-sims[top])]:
+                for row in _best_rows(sims, pool):
                     expert_id = ids[row]
                     if expert_id is not None:
                         found[expert_id] = None
@@ -634,13 +628,7 @@ class MatchingEngine:
         # experts share a discipline, so this path adds a few, not a whole pool.
         if query.discipline is not None and len(self.discipline_vectors):
             ids, sims = self.discipline_vectors.similarities(query.discipline.astype(np.float32))
-            take = min(self.config.discipline_candidates, len(sims))
-            top = (
-                np.argpartition(-sims, take - 1)[:take]
-                if take < len(sims)
-                else np.arange(len(sims))
-            )
-            for row in top[np.argsort(-sims[top])]:
+            for row in _best_rows(sims, self.config.discipline_candidates):
                 expert_id = ids[row]
                 if expert_id is not None and sims[row] > 0:
                     found[expert_id] = None
@@ -926,6 +914,15 @@ class _Scored:
             "text": round(float(self.text[position]), 6),
             "structured": round(float(self.structured[position]), 6),
         }
+
+
+def _best_rows(sims: np.ndarray, k: int) -> np.ndarray:
+    """Return the rows of the ``k`` largest values of ``sims``, largest first."""
+    take = min(k, len(sims))
+    if take <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-sims, take - 1)[:take] if take < len(sims) else np.arange(len(sims))
+    return top[np.argsort(-sims[top])]
 
 
 def _aggregate_groups(
