@@ -36,10 +36,12 @@ def _printable_path(path_info: str) -> str:
         path = path_info.encode("latin-1").decode("utf-8")
     except UnicodeError:
         path = path_info
-    return "".join(
-        char if char.isprintable() and char != '"' else f"\\x{ord(char):02x}"
-        for char in path
-    ) or "/"
+    return (
+        "".join(
+            char if char.isprintable() and char != '"' else f"\\x{ord(char):02x}" for char in path
+        )
+        or "/"
+    )
 
 
 class _LoggedBody:

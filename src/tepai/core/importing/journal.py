@@ -16,14 +16,15 @@ from typing import Any
 
 from django.db import models
 from django.db.models.signals import m2m_changed
+from django.utils import timezone
 
 from tepai.audit import actions
 from tepai.audit.context import Actor, current_actor
-from tepai.audit.log import build_entry
+from tepai.audit.log import JSON_COLUMNS, entry_values
 from tepai.audit.models import AuditEntry
 from tepai.audit.signals import tracked_models
 from tepai.audit.snapshot import changes, row_snapshot, snapshot, tracked_fields
-from tepai.core.importing.inserts import insert_records
+from tepai.core.importing.inserts import insert_values
 
 _TRANSITION = "demands.demandtransition"
 
@@ -57,9 +58,15 @@ def _entry(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEntry:
-    return build_entry(
-        action, target=target, before=before, after=after, detail=detail, actor=actor
+) -> dict[str, Any]:
+    return entry_values(
+        action,
+        target=target,
+        before=before,
+        after=after,
+        detail=detail,
+        actor=actor,
+        json_text=True,
     )
 
 
@@ -91,7 +98,7 @@ def audit(written: Written, snapshots: Snapshots | None = None) -> int:
     snapshots = snapshots or Snapshots(())
     actor = current_actor()
     tracked = set(tracked_models())
-    entries: list[AuditEntry] = []
+    entries: list[dict[str, Any]] = []
     # A new record's relations go into its "create" entry (one entry per record, not four:
     # the log of a 50,000-row roster would otherwise hold 200,000 entries).
     links_of_new: dict[int, dict[str, list[Any]]] = {}
@@ -132,7 +139,16 @@ def audit(written: Written, snapshots: Snapshots | None = None) -> int:
                     after={link.name: sorted(link.after)},
                 )
             )
-    insert_records(AuditEntry, entries)
+    if entries:
+        # One import, one moment: every entry carries the time of the write.
+        at = timezone.now()
+        columns = ["at", *entries[0]]
+        insert_values(
+            AuditEntry,
+            columns,
+            ([at, *entry.values()] for entry in entries),
+            ready=JSON_COLUMNS,
+        )
     return len(entries)
 
 

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tepai.core.importing import journal
-from tepai.core.importing.inserts import insert_values
+from tepai.core.importing.inserts import insert_new, insert_values, keys_reservable
 
 M = TypeVar("M", bound=models.Model)
 # SQLite allows 32,766 variables per statement; Django splits further where it must.
@@ -116,6 +116,8 @@ class UnitOfWork:
         for name, values in within.items():
             allowed = {_lookup_key(model, name, value) for value in values}
             candidates = [obj for obj in candidates if _value_key(obj, name) in allowed]
+        if len(candidates) < 2:  # most lookups find one record or none: nothing to order
+            return list(candidates)
         return sorted(candidates, key=lambda obj: self._seq[id(obj)])
 
     def first(self, model: type[M], **lookup: Any) -> M | None:
@@ -258,7 +260,10 @@ class UnitOfWork:
             objs = [obj for obj in self._new.values() if type(obj) is model]
             for obj in objs:
                 _point_at_inserted(obj)
-            model._base_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+            if keys_reservable(model):
+                insert_new(model, objs)
+            else:
+                model._base_manager.bulk_create(objs, batch_size=BATCH_SIZE)
             written.created.extend(objs)
         for obj in self._dirty.values():
             if id(obj) in self._new:
@@ -395,11 +400,17 @@ def _value_key(obj: models.Model, name: str) -> Any:
     return getattr(obj, field_.attname)  # type: ignore[union-attr]
 
 
-def _lookup_key(model: type[models.Model], name: str, value: Any) -> Any:
+@functools.cache
+def _is_reference(model: type[models.Model], name: str) -> bool:
+    """Return True when ``name`` is a foreign key or one-to-one field of ``model``."""
     if name == "pk":
-        return value
+        return False
     field_ = model._meta.get_field(name)
-    if field_.many_to_one or field_.one_to_one:
+    return bool(field_.many_to_one or field_.one_to_one)
+
+
+def _lookup_key(model: type[models.Model], name: str, value: Any) -> Any:
+    if _is_reference(model, name):
         if value is None:
             return None
         return ref(value) if isinstance(value, models.Model) else ("pk", value)

@@ -93,9 +93,7 @@ def test_every_log_line_and_response_names_the_request() -> None:
         ("<script>", False),
     ],
 )
-def test_a_proxys_request_id_is_kept_only_when_it_looks_like_one(
-    incoming: str, kept: bool
-) -> None:
+def test_a_proxys_request_id_is_kept_only_when_it_looks_like_one(incoming: str, kept: bool) -> None:
     response = Client().get("/login/", headers={"X-Request-ID": incoming})
     assert (response[REQUEST_ID_HEADER] == incoming) is kept
     if not kept:
