@@ -63,6 +63,8 @@ from tepai.engagements.models import Proposal
 from tepai.events.models import Event, EventKind
 from tepai.outcomes.models import CooperationIntent, Outcome
 from tepai.programs.models import InnovationCentre, Team
+from tepai.reports import jobs as report_jobs
+from tepai.reports.models import JobStatus, ReportJob
 
 A, C, E, U = Role.ADMIN, Role.COMMISSIONER, Role.ENTERPRISE, Role.AUDITOR
 SIGNED_IN = frozenset(Role)
@@ -227,6 +229,12 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
     # Confirming an upload nobody previewed: "not found" for the administrator too.
     "web:import-confirm": _rules(Rule(ADMIN, "token", method="POST", status=404)),
     "web:import-cancel": _rules(Rule(ADMIN, "token", method="POST", status=302)),
+    # Reports (报告): the programme office and auditors; a job is seen by its owner only (the
+    # seeded one is the administrator's, so the auditor is told it does not exist).
+    "web:reports": _rules(Rule(STAFF)),
+    "web:report-job": _rules(Rule(ADMIN, "report-job")),
+    "web:report-job-status": _rules(Rule(ADMIN, "report-job")),
+    "web:report-job-download": _rules(Rule(ADMIN, "report-job")),
     # Matching and the review queue (programme office); auditors may look at a matching page.
     "engagements:demand-matching": _rules(Rule(STAFF, "demand:published-mine")),
     "engagements:propose": _rules(
@@ -417,6 +425,7 @@ def _user(username: str, role: Role, **account: Any) -> Any:
 def seeded(db: Any, tmp_path: Any) -> Iterator[Seeded]:
     with override_settings(
         MEDIA_ROOT=tmp_path / "media",
+        TEPAI_REPORT_DIR=tmp_path / "report-files",
         TEPAI_MATCH_ENCODER="hashing",
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
@@ -515,8 +524,21 @@ def _seed() -> Seeded:
         "activity:theirs": activity_theirs,
         "proposal": proposal,
         "user:enterprise": users[E],
+        "report-job": _report_job(users[A]),
     }
     return Seeded(users=users, subjects=subjects)
+
+
+def _report_job(owner: Any) -> Model:
+    """Return a finished report job of ``owner`` with its file (as the worker leaves it)."""
+    return ReportJob.objects.create(
+        user=owner,
+        kind="bulletin",
+        fmt="pdf",
+        title="工作简报 · 2024年第二季度 · 全部批次",
+        status=JobStatus.DONE,
+        result_name=report_jobs.store_result(b"%PDF-1.7", "pdf"),
+    )
 
 
 # ----- requests and verdicts -----------------------------------------------------------------

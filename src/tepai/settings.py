@@ -193,6 +193,13 @@ TEPAI_IMPORT_UPLOAD_DIR = TEPAI_HOME / "import-uploads"
 TEPAI_IMPORT_MAX_BYTES = 200 * 1024 * 1024  # unpacked .xlsx, or a .csv file
 TEPAI_IMPORT_MAX_ROWS = 100_000
 TEPAI_IMPORT_MAX_COLUMNS = 200
+# Generated report documents (tepai.reports.jobs): owner-only, deleted a day after writing.
+TEPAI_REPORT_DIR = TEPAI_HOME / "report-files"
+# Documents written at once by the background workers; more wait their turn.
+TEPAI_REPORT_WORKERS = 2
+# The dashboard's figures are reused until the audit log grows (any record changed), at most
+# this many seconds (tepai.web.dashboard_cache); 0 builds them for every request.
+TEPAI_DASHBOARD_CACHE_SECONDS = 60
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

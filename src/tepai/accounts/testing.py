@@ -89,9 +89,7 @@ def verify_second_factor(client: Client, user: Any) -> TOTPDevice:
     return device
 
 
-def _force_login_with_second_factor(
-    client: Client, user: Any, backend: str | None = None
-) -> None:
+def _force_login_with_second_factor(client: Client, user: Any, backend: str | None = None) -> None:
     _django_force_login(client, user, backend)
     if two_factor.needs_second_step(user):
         verify_second_factor(client, user)

@@ -12,9 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/two-factor/", two_factor_views.two_factor_settings, name="two_factor"),
-    path(
-        "account/two-factor/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"
-    ),
+    path("account/two-factor/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path(
         "account/two-factor/recovery-codes/",
         two_factor_views.two_factor_recovery_codes,

@@ -11,11 +11,24 @@ from tepai.core.models import RegistryModel, unique_code_constraint
 
 
 class Batch(RegistryModel):
-    """One dispatch of commissioners from a sending province to a host region."""
+    """One dispatch of commissioners from a sending province to a host region.
+
+    Its service period (服务期, dispatch_date … end_date) decides which of its members' work
+    counts for it: see :mod:`tepai.reports.attribution`.
+    """
 
     name = models.CharField(_("批次名称"), max_length=100, unique=True)
-    dispatch_date = models.DateField(_("派出日期"))
-    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    # The service period (服务期) runs from dispatch_date to end_date, both included; the
+    # records it covers belong to the batch by tepai.reports.attribution.
+    dispatch_date = models.DateField(
+        _("派出日期"), help_text=_("服务期的第一天：此日起成员的工作记录和项目计入本批次。")
+    )
+    end_date = models.DateField(
+        _("结束日期"),
+        null=True,
+        blank=True,
+        help_text=_("服务期的最后一天；留空表示仍在服务期内。此后成员的工作不再计入本批次。"),
+    )
     sending_organisation = models.CharField(_("派出单位"), max_length=200, blank=True, default="")
     host_region = models.CharField(_("受援地区"), max_length=100, blank=True, default="")
     description = models.TextField(_("简介"), blank=True, default="")

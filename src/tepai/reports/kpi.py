@@ -1,7 +1,14 @@
-"""Programme KPIs counted from project, contract and activity records.
+"""Programme KPIs counted from project, contract and activity records, for any period.
 
 Nothing here is stored: every figure is recomputed from the records, and each comes with the
 ids of the records it counted so that a number in a report can be traced and checked.
+
+A report covers a :class:`~tepai.reports.periods.Period` (records dated in it: work records
+by 日期, projects and contracts by 签约日期; ``None`` for all time) and a scope: a batch (by
+:mod:`tepai.reports.attribution`, the commissioners' membership at the record's date), an
+innovation centre and a dispatching institution (of the record's commissioners) and an
+industry cluster (of the enterprise served). :func:`compare_kpis` sets a period beside the
+previous one and the same period a year earlier.
 """
 
 from __future__ import annotations
@@ -9,14 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from tepai.activities.models import Activity, ActivityKind
+from tepai.core.choices import IndustryCluster
 from tepai.enterprises.models import Enterprise
-from tepai.programs.models import Batch
+from tepai.institutions.models import Institution
+from tepai.programs.models import Batch, InnovationCentre
 from tepai.projects.models import CONTRACT_KINDS, PROVINCIAL_OR_HIGHER, Project, ProjectKind
+from tepai.reports.attribution import attributed
 from tepai.reports.numbers import Style, idiomatic
+from tepai.reports.periods import Period, PeriodError, within
 
 
 @dataclass(frozen=True)
@@ -110,14 +122,43 @@ class KpiFigure:
 
 @dataclass
 class KpiReport:
+    """Every KPI for one period and scope; ``period=None`` is all time (累计)."""
+
     batch: Batch | None
     figures: dict[str, KpiFigure]
     variety_examples: list[str]
+    period: Period | None = None
+    centre: InnovationCentre | None = None
+    cluster: str | None = None
+    institution: Institution | None = None
+
+    @property
+    def scope_label(self) -> str:
+        """Return who the figures cover, in Chinese: "第二批·浙江大学" or "全部批次"."""
+        parts = [
+            self.batch.name if self.batch else "",
+            self.centre.name if self.centre else "",
+            self.institution.name if self.institution else "",
+            cluster_label(self.cluster) if self.cluster else "",
+        ]
+        return "·".join(part for part in parts if part) or "全部批次"
 
     def narrative(self) -> str:
-        """Return the KPIs as one paragraph in the official style of programme bulletins."""
+        """Return the KPIs as one paragraph in the official style of programme bulletins.
+
+        All time: "第二批科技特派员累计主持…"; a period: "2024年第二季度，第二批科技特派员
+        主持…". Chinese whatever the interface language: it is the text of an official document.
+        """
         f = self.figures
-        subject = f"{self.batch.name}科技特派员" if self.batch else "科技特派员"
+        subject = "科技特派员"
+        if self.institution:
+            subject = f"{self.institution.name}派出的{subject}"
+        if self.centre:
+            subject = f"{self.centre.name}{subject}"
+        if self.batch:
+            subject = f"{self.batch.name}{subject}"
+        if self.cluster:
+            subject += f"在{cluster_label(self.cluster)}产业"
         varieties = f["varieties_introduced"].phrase
         if self.variety_examples and f["varieties_introduced"].value:
             varieties += f"（含{'、'.join(self.variety_examples)}等）"
@@ -131,10 +172,24 @@ class KpiReport:
             f"引进招商考察团{f['investment_delegations'].phrase}",
             f"推动项目落地{f['projects_landed'].phrase}",
         ]
-        return f"{subject}累计" + "，".join(clauses) + "。"
+        if self.period is None:
+            return f"{subject}累计" + "，".join(clauses) + "。"
+        return f"{chinese_label(self.period)}，{subject}" + "，".join(clauses) + "。"
+
+    def values(self) -> dict[str, int]:
+        """Return each KPI's value by key, in the order of :data:`KPI_DEFINITIONS`."""
+        return {key: figure.value for key, figure in self.figures.items()}
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"batch": self.batch.name if self.batch else None}
+        data["period"] = period_dict(self.period)
+        data["scope"] = {
+            "batch": self.batch.name if self.batch else None,
+            "centre": self.centre.name if self.centre else None,
+            "cluster": self.cluster,
+            "institution": self.institution.name if self.institution else None,
+            "label": self.scope_label,
+        }
         for key, figure in self.figures.items():
             data[key] = figure.value
         data["records"] = {key: figure.records for key, figure in self.figures.items()}
@@ -142,6 +197,29 @@ class KpiReport:
         data["definitions"] = {d.key: d.definition for d in KPI_DEFINITIONS}
         data["narrative"] = self.narrative()
         return data
+
+
+def chinese_label(period: Period) -> str:
+    """Return the period as a Chinese document names it, whatever the interface language."""
+    with translation.override("zh-hans"):
+        return period.label
+
+
+def period_dict(period: Period | None) -> dict[str, str | None]:
+    """Return ``period`` for JSON: ``{"from", "to", "label"}`` (all time: no dates, 累计)."""
+    if period is None:
+        return {"from": None, "to": None, "label": "累计"}
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "label": chinese_label(period),
+    }
+
+
+def cluster_label(code: str) -> str:
+    """Return the Chinese name of industry cluster ``code`` (the code itself if unknown)."""
+    with translation.override("zh-hans"):
+        return str(dict(IndustryCluster.choices).get(code, code))
 
 
 # Unordered queries: the ids are sorted here, and an ORDER BY would make the database sort
@@ -155,13 +233,62 @@ def _activity_sum(activities: QuerySet[Activity], kind: str) -> tuple[int, list[
     return sum(quantity for _, quantity in rows), sorted(pk for pk, _ in rows)
 
 
-def kpi_report(batch: Batch | None = None) -> KpiReport:
-    """Return the programme KPIs, for one batch or (``batch=None``) for the whole programme."""
-    projects = Project.objects.all()
-    activities = Activity.objects.all()
-    if batch is not None:
-        projects = projects.filter(batch=batch)
-        activities = activities.filter(batch=batch)
+def _scoped(
+    queryset: QuerySet[Any],
+    centre: InnovationCentre | None,
+    cluster: str | None,
+    institution: Institution | None,
+) -> QuerySet[Any]:
+    """Return the records one of whose commissioners is in ``centre`` / from ``institution``,
+    and whose enterprise (a work record: one of its enterprises) is in ``cluster``."""
+    model: type[Model] = queryset.model
+    link = model._meta.get_field("commissioners").remote_field.through._base_manager
+    mine = f"{model._meta.model_name}_id"
+    if centre is not None:
+        queryset = queryset.filter(pk__in=link.filter(commissioner__centres=centre).values(mine))
+    if institution is not None:
+        queryset = queryset.filter(
+            pk__in=link.filter(commissioner__institution=institution).values(mine)
+        )
+    if cluster is not None:
+        if model is Project:
+            queryset = queryset.filter(enterprise__cluster=cluster)
+        else:
+            served = Activity.enterprises.through._base_manager
+            queryset = queryset.filter(
+                pk__in=served.filter(enterprise__cluster=cluster).values("activity_id")
+            )
+    return queryset
+
+
+def kpi_report(
+    batch: Batch | None = None,
+    period: Period | None = None,
+    *,
+    centre: InnovationCentre | None = None,
+    cluster: str | None = None,
+    institution: Institution | None = None,
+) -> KpiReport:
+    """Return the programme KPIs for ``period`` (None: all time) within a scope.
+
+    ``batch`` counts the records that belong to it by :func:`~tepai.reports.attribution.
+    attributed`; ``centre`` and ``institution`` those with a commissioner of that centre or
+    from that institution; ``cluster`` (an :class:`IndustryCluster` code) those serving an
+    enterprise of that cluster, whose enterprises alone then count as benefited. Raises
+    ValueError for an unknown cluster code.
+    """
+    if cluster is not None and cluster not in IndustryCluster.values:
+        raise ValueError(f"unknown industry cluster {cluster!r}")
+    projects = within(
+        _scoped(attributed(Project.objects.all(), batch), centre, cluster, institution),
+        "signed_on",
+        period,
+    )
+    activities = within(
+        _scoped(attributed(Activity.objects.all(), batch), centre, cluster, institution),
+        "date",
+        period,
+    )
 
     figures: dict[str, KpiFigure] = {}
     definitions = {d.key: d for d in KPI_DEFINITIONS}
@@ -188,7 +315,14 @@ def kpi_report(batch: Batch | None = None) -> KpiReport:
         figures[key] = KpiFigure(definitions[key], total, {"activities": ids})
 
     service = activities.filter(kind=ActivityKind.ENTERPRISE_SERVICE)
-    enterprise_ids = _ids(Enterprise.objects.filter(activities__in=service).distinct())
+    served = Enterprise.objects.filter(
+        pk__in=Activity.enterprises.through._base_manager.filter(
+            activity_id__in=service.values("pk")
+        ).values("enterprise_id")
+    )
+    if cluster is not None:
+        served = served.filter(cluster=cluster)
+    enterprise_ids = _ids(served)
     figures["enterprises_benefited"] = KpiFigure(
         definitions["enterprises_benefited"],
         len(enterprise_ids),
@@ -202,7 +336,15 @@ def kpi_report(batch: Batch | None = None) -> KpiReport:
         .values_list("notes", flat=True)[:3]
         if notes
     ]
-    return KpiReport(batch, ordered, [_variety_name(n) for n in examples])
+    return KpiReport(
+        batch,
+        ordered,
+        [_variety_name(n) for n in examples],
+        period=period,
+        centre=centre,
+        cluster=cluster,
+        institution=institution,
+    )
 
 
 def _variety_name(notes: str) -> str:
@@ -212,16 +354,145 @@ def _variety_name(notes: str) -> str:
     return notes[:12]
 
 
-def format_kpi_report(report: KpiReport) -> str:
-    """Return the KPIs as text: a table with the counted records, then the narrative."""
-    scope = report.batch.name if report.batch else "全部批次"
-    lines = [f"工作成效（{scope}）"]
-    for figure in report.figures.values():
+# ----- comparison ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KpiChange:
+    """A KPI's value beside the same KPI in a comparison period."""
+
+    value: int
+    base: int
+
+    @property
+    def absolute(self) -> int:
+        return self.value - self.base
+
+    @property
+    def percent(self) -> float | None:
+        """Return the change in per cent of the base (one decimal), None when the base is 0."""
+        if self.base == 0:
+            return None
+        return round((self.value - self.base) * 100 / self.base, 1)
+
+    def to_dict(self) -> dict[str, int | float | None]:
+        return {"base": self.base, "absolute": self.absolute, "percent": self.percent}
+
+
+Against = str  # "previous" or "year_earlier"
+COMPARISONS: tuple[tuple[Against, str], ...] = (
+    ("previous", gettext_noop("上期")),
+    ("year_earlier", gettext_noop("上年同期")),
+)
+
+
+@dataclass
+class KpiComparison:
+    """The KPIs of a period, of the period before it and of the same period a year earlier.
+
+    ``previous`` and ``year_earlier`` are None for all time, and for a period whose
+    comparison would fall outside the calendar tepai accepts.
+    """
+
+    current: KpiReport
+    previous: KpiReport | None
+    year_earlier: KpiReport | None
+
+    def report(self, against: Against) -> KpiReport | None:
+        if against not in ("previous", "year_earlier"):
+            raise ValueError(f"unknown comparison {against!r}")
+        return self.previous if against == "previous" else self.year_earlier
+
+    def change(self, key: str, against: Against = "previous") -> KpiChange | None:
+        """Return KPI ``key`` against the ``previous`` or ``year_earlier`` period (or None)."""
+        base = self.report(against)
+        if base is None:
+            return None
+        return KpiChange(self.current.figures[key].value, base.figures[key].value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the current report's dict (every key kept) plus the comparison periods.
+
+        ``previous`` / ``year_earlier``: ``{"period": {...}, <kpi>: value…}`` or None;
+        ``changes``: ``{<kpi>: {"previous": {"base", "absolute", "percent"}, "year_earlier":
+        …}}`` (percent None when the base is 0).
+        """
+        data = self.current.to_dict()
+        for against, _label in COMPARISONS:
+            base = self.report(against)
+            data[against] = (
+                None if base is None else {"period": period_dict(base.period), **base.values()}
+            )
+        data["changes"] = {
+            key: {
+                against: (None if change is None else change.to_dict())
+                for against, _label in COMPARISONS
+                for change in [self.change(key, against)]
+            }
+            for key in self.current.figures
+        }
+        return data
+
+
+def _comparison_period(period: Period, against: Against) -> Period | None:
+    try:
+        return period.previous() if against == "previous" else period.year_earlier()
+    except PeriodError:
+        return None  # before 1949 or an open-ended period: nothing to compare with
+
+
+def compare_kpis(
+    period: Period | None,
+    batch: Batch | None = None,
+    *,
+    centre: InnovationCentre | None = None,
+    cluster: str | None = None,
+    institution: Institution | None = None,
+) -> KpiComparison:
+    """Return the KPIs of ``period`` beside the previous period and the same one a year earlier.
+
+    Same scope for all three. ``period=None`` (all time) has nothing to compare with.
+    """
+    scope: dict[str, Any] = {"centre": centre, "cluster": cluster, "institution": institution}
+    current = kpi_report(batch, period, **scope)
+    others: dict[str, KpiReport | None] = {}
+    for against, _label in COMPARISONS:
+        other = None if period is None else _comparison_period(period, against)
+        others[against] = None if other is None else kpi_report(batch, other, **scope)
+    return KpiComparison(current, others["previous"], others["year_earlier"])
+
+
+# ----- text ----------------------------------------------------------------------------------
+def _signed(number: float) -> str:
+    return f"+{number}" if number > 0 else str(number)
+
+
+def format_kpi_report(report: KpiReport | KpiComparison) -> str:
+    """Return the KPIs as text: a table with the counted records, then the narrative.
+
+    Given a comparison, each KPI also shows the previous period's and the year-earlier figure
+    and the change ("上期 2，+4，+200.0%"; "—" where the base is 0).
+    """
+    comparison = report if isinstance(report, KpiComparison) else None
+    current = comparison.current if comparison else report
+    assert isinstance(current, KpiReport)
+    period = "累计" if current.period is None else chinese_label(current.period)
+    lines = [f"工作成效（{current.scope_label}，{period}）"]
+    if comparison:
+        for against, label in COMPARISONS:
+            base = comparison.report(against)
+            if base is not None and base.period is not None:
+                lines.append(f"  {label}：{chinese_label(base.period)}")
+    for key, figure in current.figures.items():
         counted = "，".join(f"{name} {len(ids)} 条" for name, ids in figure.records.items())
-        lines.append(
+        line = (
             f"  {figure.definition.label}：{figure.value} {figure.definition.unit}"
             f"（{figure.phrase}；依据 {counted}）"
         )
+        for against, label in COMPARISONS if comparison else ():
+            change = comparison.change(key, against) if comparison else None
+            if change is not None:
+                percent = "—" if change.percent is None else f"{_signed(change.percent)}%"
+                line += f"｜{label} {change.base}，{_signed(change.absolute)}，{percent}"
+        lines.append(line)
     lines.append("")
-    lines.append(report.narrative())
+    lines.append(current.narrative())
     return "\n".join(lines)

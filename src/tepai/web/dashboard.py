@@ -7,6 +7,8 @@ link and compare).
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,26 +17,37 @@ from django.utils.translation import gettext as _
 
 from tepai.accounts.permissions import visible
 from tepai.accounts.roles import Role, role_of
+from tepai.activities.models import Activity
 from tepai.commissioners.models import Commissioner, DatePrecision
 from tepai.core.choices import Degree, IndustryCluster, TitleLevel
 from tepai.core.cleaning import PartialDate, age_on
 from tepai.demands.models import DemandStatus
+from tepai.events.models import Event, EventKind
 from tepai.outcomes.models import IntentStatus
 from tepai.programs.models import Batch, InnovationCentre
-from tepai.reports.kpi import kpi_report
+from tepai.reports.kpi import (
+    COMPARISONS,
+    KPI_DEFINITIONS,
+    KpiChange,
+    KpiFigure,
+    KpiReport,
+)
+from tepai.reports.kpi import _variety_name as variety_name
 from tepai.reports.numbers import one_decimal, percent
+from tepai.reports.periods import Period, PeriodError, within
 from tepai.web.figures import (
     KPI_TARGETS,
     SUMMED_KPIS,
     Figure,
     Params,
     count_figure,
+    driver_rows,
     grouped_figures,
-    kpi_periods,
     kpi_token,
     list_url,
     tally,
 )
+from tepai.web.kpi_days import KpiDays, covering, kpi_days
 
 
 @dataclass
@@ -64,6 +77,7 @@ class Dashboard:
     batches: list[Batch]
     batch: Batch | None
     granularity: str
+    period: Period | None = None
     overview: list[Figure] = field(default_factory=list)
     profile_note: str = ""
     kpis: list[Figure] = field(default_factory=list)
@@ -78,6 +92,7 @@ class Dashboard:
     def figures(self) -> list[Figure]:
         """Return every figure on the page."""
         found = [*self.overview, *self.kpis, *self.demand_funnel, *self.outcome_funnel]
+        found.extend(other for kpi in self.kpis for other in kpi.comparisons)
         for chart in [*self.kpi_charts, self.centre_chart, self.cluster_chart]:
             if chart is not None:
                 found.extend(f for s in chart.series for f in s.figures)
@@ -113,17 +128,20 @@ def average_age(batch: Batch) -> float | None:
     # most 366 + 12 birthdays); members born in the dispatch year go through age_on whole.
     behind: dict[tuple[int, int | None], int] = {}
     total = count = 0
-    for born, precision in rows:
+    # As the driver gives them (no per-value conversion by Django), members sharing a birth
+    # date and precision once.
+    for (raw, precision), members in Counter(driver_rows(rows)).items():
+        born = raw if isinstance(raw, datetime.date) else datetime.date.fromisoformat(raw)
         # As Commissioner.partial_birth_date: a month-precision birth date has no day.
         birthday = (born.month, None if precision == MONTH else born.day)
         years = on.year - born.year
         if years < 1:
-            total += age_on(PartialDate(born.year, *birthday), on)
+            total += age_on(PartialDate(born.year, *birthday), on) * members
         else:
             if birthday not in behind:
                 behind[birthday] = years - age_on(PartialDate(born.year, *birthday), on)
-            total += years - behind[birthday]
-        count += 1
+            total += (years - behind[birthday]) * members
+        count += members
     return one_decimal(Decimal(total) / count) if count else None
 
 
@@ -166,78 +184,181 @@ def _profile(user: Any, batch: Batch) -> tuple[list[Figure], str]:
     return shaped, note
 
 
-def _totals(user: Any) -> list[Figure]:
+def _dated(params: Params, period: Period | None) -> Params:
+    """Return ``params`` plus the list's ``?from=&to=`` of ``period`` (all time: unchanged)."""
+    if period is None:
+        return dict(params)
+    return {**params, "from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+def _totals(user: Any, period: Period | None) -> list[Figure]:
+    # Demands and projects are dated (published, signed); the registries of people and
+    # organisations are counted as they stand.
     labels = (
-        (_("特派员"), "commissioners", _("人")),
-        (_("单位"), "institutions", _("家")),
-        (_("企业"), "enterprises", _("家")),
-        (_("技术需求"), "demands", _("项")),
-        (_("科技成果"), "outcomes", _("项")),
-        (_("项目合同"), "projects", _("项")),
+        (_("特派员"), "commissioners", _("人"), False),
+        (_("单位"), "institutions", _("家"), False),
+        (_("企业"), "enterprises", _("家"), False),
+        (_("技术需求"), "demands", _("项"), True),
+        (_("科技成果"), "outcomes", _("项"), False),
+        (_("项目合同"), "projects", _("项"), True),
     )
     result = []
-    for label, slug, unit in labels:
-        figure = count_figure(user, label, slug)
-        result.append(Figure(figure.label, figure.value, figure.url, unit=unit))
+    for label, slug, unit, dated in labels:
+        figure = count_figure(user, label, slug, _dated({}, period) if dated else None)
+        note = _("本期") if dated and period is not None else ""
+        result.append(Figure(figure.label, figure.value, figure.url, unit=unit, note=note))
     return result
 
 
-def _months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
+# Past this many bars a chart over time is drawn by a coarser step (month → quarter → year).
+MAX_BARS = 36
+
+
+def chart_periods(period: Period | None, days: list[datetime.date], by: str) -> list[Period]:
+    """Return the bars of the KPI charts: the periods their values are counted over.
+
+    All time: every month (``by="month"``) or year from the first to the last day with a
+    record. A period: its days when it is a month or shorter, else its months, spanning the
+    whole period (bars at either end clipped to it), so that an empty stretch shows as such.
+    """
+    if period is None:
+        if not days:
+            return []
+        period = Period(days[0], days[-1])
+        steps = ("month", "quarter", "year") if by == "month" else ("year",)
+    elif period.days <= 31:
+        return [
+            Period(day, day)
+            for day in (period.start + datetime.timedelta(n) for n in range(period.days))
+        ]
+    else:
+        steps = ("month", "quarter", "year")
+    for step in steps:
+        bars = _calendar_steps(period, step)
+        if len(bars) <= MAX_BARS or step == "year":
+            return bars
+    raise AssertionError("unreachable")
+
+
+def _calendar_steps(period: Period, step: str) -> list[Period]:
+    """Return the months, quarters or years ``period`` touches, each clipped to it."""
     result = []
-    while f"{year:04d}-{month:02d}" <= last:
-        result.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    year, month = period.start.year, period.start.month
+    while datetime.date(year, month, 1) <= period.end:
+        if step == "month":
+            whole = Period.month(year, month)
+        elif step == "quarter":
+            whole = Period.quarter(year, (month - 1) // 3 + 1)
+        else:
+            whole = Period.year(year)
+        result.append(Period(max(whole.start, period.start), min(whole.end, period.end)))
+        following = whole.end + datetime.timedelta(days=1)
+        year, month = following.year, following.month
     return result
 
 
-def _kpi_section(dashboard: Dashboard, batch: Batch | None, granularity: str, links: bool) -> None:
-    report = kpi_report(batch)
+def _bar_label(bar: Period, step_days: bool) -> str:
+    if step_days:
+        return f"{bar.start:%m-%d}"
+    kind = bar.kind
+    if kind in ("month", "quarter", "year"):
+        return bar.token
+    # A month, quarter or year clipped at the period's ends keeps its calendar name.
+    if bar.start.month == bar.end.month and bar.start.year == bar.end.year:
+        return f"{bar.start:%Y-%m}"
+    if bar.start.year == bar.end.year and (bar.end.month - bar.start.month) < 3:
+        return f"{bar.start.year}-Q{(bar.start.month - 1) // 3 + 1}"
+    return f"{bar.start.year}"
+
+
+def _comparison(period: Period, against: str) -> Period | None:
+    try:
+        return period.previous() if against == "previous" else period.year_earlier()
+    except PeriodError:
+        return None  # it would fall outside the calendar tepai accepts
+
+
+def _change_note(change: KpiChange) -> str:
+    if change.percent is None:
+        return "" if change.absolute == 0 else f"{change.absolute:+d}"
+    return f"{change.percent:+.1f}%"
+
+
+def _kpi_report(batch: Batch | None, period: Period | None, days: KpiDays) -> KpiReport:
+    """Return the KPIs of ``period`` as a KpiReport (values only; no record ids)."""
+    figures = {d.key: KpiFigure(d, days.value(d.key, period)) for d in KPI_DEFINITIONS}
+    # As kpi_report: the notes of the period's first three variety records.
+    first = days.first_varieties(period, 3)
+    notes = dict(Activity.objects.filter(pk__in=first).values_list("pk", "notes"))
+    examples = [variety_name(notes[pk]) for pk in first if notes.get(pk)]
+    return KpiReport(batch, figures, examples, period=period)
+
+
+def _kpi_section(
+    dashboard: Dashboard,
+    batch: Batch | None,
+    period: Period | None,
+    compared: dict[str, Period | None],
+    days: KpiDays,
+    links: bool,
+) -> None:
+    report = _kpi_report(batch, period, days)
     dashboard.narrative = report.narrative()
     dashboard.kpi_links = links
+
+    def url(metric: str, within: Period | None) -> str | None:
+        slug = KPI_TARGETS[metric][0]
+        return list_url(slug, {"kpi": kpi_token(batch, metric, within)}) if links else None
+
     for key, figure in report.figures.items():
-        slug = KPI_TARGETS[key][0]
+        measure = "quantity" if key in SUMMED_KPIS else "count"
+        others = []
+        for against, label in COMPARISONS:
+            other = compared[against]
+            if other is None:
+                continue
+            value = days.value(key, other)
+            others.append(
+                Figure(
+                    f"{_(label)} {other.label}",
+                    value,
+                    url(key, other),
+                    measure=measure,
+                    note=_change_note(KpiChange(figure.value, value)),
+                )
+            )
         dashboard.kpis.append(
             Figure(
                 figure.definition.display_label,
                 figure.value,
-                list_url(slug, {"kpi": kpi_token(batch, key)}) if links else None,
-                measure="quantity" if key in SUMMED_KPIS else "count",
+                url(key, period),
+                measure=measure,
                 unit=figure.definition.display_unit,
                 note=figure.definition.display_definition,
+                comparisons=tuple(others),
             )
         )
-    by_period = kpi_periods(report, granularity)
-    periods = sorted({p for slices in by_period.values() for p in slices})
-    if periods and granularity == "month":
-        periods = _months_between(periods[0], periods[-1])
-    elif periods:
-        periods = [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
+    bars = chart_periods(period, days.days(), dashboard.granularity)
+    by_day = period is not None and period.days <= 31
+    labels = [_bar_label(bar, by_day) for bar in bars]
     for key, figure in report.figures.items():
-        slug = KPI_TARGETS[key][0]
-        bars = []
-        for period in periods:
-            found = by_period[key].get(period)
-            params = {"kpi": kpi_token(batch, key), "period": period}
-            bars.append(
-                Figure(
-                    period,
-                    found.value if found else 0,
-                    list_url(slug, params) if links else None,
-                    measure="quantity" if key in SUMMED_KPIS else "count",
-                )
-            )
+        measure = "quantity" if key in SUMMED_KPIS else "count"
+        values = days.series(key, bars)
+        series = [
+            Figure(label, value, url(key, bar), measure=measure)
+            for label, bar, value in zip(labels, bars, values, strict=True)
+        ]
         dashboard.kpi_charts.append(
             Chart(
                 f"{figure.definition.display_label}（{figure.definition.display_unit}）",
                 "",
-                periods,
-                [Series(figure.definition.display_label, bars)],
+                labels,
+                [Series(figure.definition.display_label, series)],
             )
         )
 
 
-def _centre_chart(user: Any, batch: Batch | None) -> Chart:
+def _centre_chart(user: Any, batch: Batch | None, period: Period | None) -> Chart:
     centres = visible(user, InnovationCentre.objects.all())
     if batch is not None:
         centres = centres.filter(batch=batch)
@@ -245,25 +366,51 @@ def _centre_chart(user: Any, batch: Batch | None) -> Chart:
     members = grouped_figures(
         user, "commissioners", "centres", groups, _with_batch({}, batch, "batches")
     )
-    projects = grouped_figures(user, "projects", "centre", groups, _with_batch({}, batch))
+    projects = grouped_figures(
+        user, "projects", "centre", groups, _dated(_with_batch({}, batch), period)
+    )
+    caption = _("成员人数；成员参与的项目合同数（一个项目有多个中心的成员时各计一次）")
+    if period is not None:
+        caption = _(
+            "成员人数（现有）；本期签约、成员参与的项目合同数（一个项目有多个中心的成员时各计一次）"
+        )
     return Chart(
         _("按创新中心"),
-        _("成员人数；成员参与的项目合同数（一个项目有多个中心的成员时各计一次）"),
+        caption,
         [name for _pk, name in groups],
         [Series(_("成员"), members), Series(_("项目合同"), projects)],
     )
 
 
-def _cluster_chart(user: Any, batch: Batch | None) -> Chart:
+def _cluster_chart(
+    user: Any, batch: Batch | None, period: Period | None, days: KpiDays | None
+) -> Chart:
+    """Return the chart by industry cluster; ``days``: the projects, for users who see all."""
     groups = [(value, str(label)) for value, label in IndustryCluster.choices]
     enterprises = grouped_figures(user, "enterprises", "cluster", groups)
-    demands = grouped_figures(user, "demands", "cluster", groups)
-    projects = grouped_figures(
-        user, "projects", "enterprise_cluster", groups, _with_batch({}, batch)
-    )
+    demands = grouped_figures(user, "demands", "cluster", groups, _dated({}, period))
+    signed = _dated(_with_batch({}, batch), period)
+    if days is None:
+        projects = grouped_figures(user, "projects", "enterprise_cluster", groups, signed)
+    else:
+        # The scope's projects were just counted per day and cluster (what the list shows
+        # a user who sees every project).
+        projects = [
+            Figure(
+                label,
+                days.projects_in(str(value), period),
+                list_url("projects", {**signed, "enterprise_cluster": str(value)}),
+            )
+            for value, label in groups
+        ]
+    caption = _("企业与技术需求为全部记录；项目合同按签约企业的产业集群统计")
+    if period is not None:
+        caption = _(
+            "企业为全部记录；技术需求为本期发布的；项目合同为本期签约的，按签约企业的产业集群统计"
+        )
     return Chart(
         _("按产业集群"),
-        _("企业与技术需求为全部记录；项目合同按签约企业的产业集群统计"),
+        caption,
         [label for _value, label in groups],
         [
             Series(_("企业"), enterprises),
@@ -273,10 +420,10 @@ def _cluster_chart(user: Any, batch: Batch | None) -> Chart:
     )
 
 
-def _demand_funnel(user: Any) -> list[Figure]:
+def _demand_funnel(user: Any, period: Period | None) -> list[Figure]:
     path = [DemandStatus.PUBLISHED, DemandStatus.MATCHING, DemandStatus.SIGNED]
     path.append(DemandStatus.COMPLETED)
-    by_status = tally(user, "demands", ("status",))
+    by_status = tally(user, "demands", ("status",), _dated({}, period))
     steps = []
     for index, status in enumerate(path):
         reached = [s.value for s in path[index:]]
@@ -284,8 +431,18 @@ def _demand_funnel(user: Any) -> list[Figure]:
     return steps
 
 
-def _outcome_funnel(user: Any, batch: Batch | None) -> list[Figure]:
-    base = _with_batch({"roadshow": "1"}, batch)
+def _outcome_funnel(user: Any, batch: Batch | None, period: Period | None) -> list[Figure]:
+    base: dict[str, Any] = _with_batch({"roadshow": "1"}, batch)
+    if period is not None:
+        # The outcomes shown at the roadshows held in the period.
+        events = Event.objects.filter(kind=EventKind.ROADSHOW)
+        if batch is not None:
+            events = events.filter(batch=batch)
+        shows = list(within(events, "date", period).order_by("pk").values_list("pk", flat=True))
+        if not shows:
+            labels = (_("路演"), _("意向"), _("签约"), _("转化"))
+            return [Figure(label, 0, None) for label in labels]
+        base["roadshow_event"] = shows
     stages = [
         (_("路演"), []),
         (_("意向"), [IntentStatus.INTENT, IntentStatus.SIGNED, IntentStatus.TRANSFERRED]),
@@ -299,16 +456,31 @@ def _outcome_funnel(user: Any, batch: Batch | None) -> list[Figure]:
     return steps
 
 
-def build_dashboard(user: Any, batch: Batch | None, granularity: str = "month") -> Dashboard:
-    """Return the dashboard of ``batch`` (None: the whole programme) as ``user`` may see it."""
-    dashboard = Dashboard(list(Batch.objects.order_by("dispatch_date", "name")), batch, granularity)
+def build_dashboard(
+    user: Any, batch: Batch | None, granularity: str = "month", period: Period | None = None
+) -> Dashboard:
+    """Return the dashboard of ``batch`` (None: the whole programme) as ``user`` may see it.
+
+    ``period`` (None: all time) narrows every dated figure to records dated in it, and sets
+    each KPI beside the previous period and the same period a year earlier; ``granularity``
+    ("month" or "year") is the step of the charts over all time.
+    """
+    dashboard = Dashboard(
+        list(Batch.objects.order_by("dispatch_date", "name")), batch, granularity, period
+    )
     if batch is not None:
         dashboard.overview, dashboard.profile_note = _profile(user, batch)
     else:
-        dashboard.overview = _totals(user)
-    _kpi_section(dashboard, batch, granularity, _sees_everything(user))
-    dashboard.centre_chart = _centre_chart(user, batch)
-    dashboard.cluster_chart = _cluster_chart(user, batch)
-    dashboard.demand_funnel = _demand_funnel(user)
-    dashboard.outcome_funnel = _outcome_funnel(user, batch)
+        dashboard.overview = _totals(user, period)
+    compared = {
+        against: _comparison(period, against) if period else None for against, _label in COMPARISONS
+    }
+    # One pass over the scope's dated records for every KPI, comparison and bar.
+    days = kpi_days(batch, covering([period, *compared.values()]) if period else None)
+    sees_everything = _sees_everything(user)
+    _kpi_section(dashboard, batch, period, compared, days, sees_everything)
+    dashboard.centre_chart = _centre_chart(user, batch, period)
+    dashboard.cluster_chart = _cluster_chart(user, batch, period, days if sees_everything else None)
+    dashboard.demand_funnel = _demand_funnel(user, period)
+    dashboard.outcome_funnel = _outcome_funnel(user, batch, period)
     return dashboard

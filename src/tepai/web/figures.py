@@ -3,15 +3,13 @@
 A :class:`Figure` is a number on the dashboard with the URL of the registry list that shows
 exactly the records behind it. Counting figures are computed with
 :func:`tepai.web.registries.query.list_query`, the function the list itself runs; KPI figures
-come from :func:`tepai.reports.kpi.kpi_report`, whose record ids the lists filter by
-(``?kpi=<batch id|all>:<metric>``, optionally ``&period=2024-05``).
+count what :func:`tepai.reports.kpi.kpi_report` counts (:mod:`tepai.web.kpi_days`), and their
+lists filter by the record ids it gives (``?kpi=<batch id|all>:<metric>[:<period token>]``).
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +22,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from tepai.activities.models import Activity
 from tepai.programs.models import Batch
-from tepai.projects.models import Project
-from tepai.reports.kpi import KPI_DEFINITIONS, KpiReport, kpi_report
+from tepai.reports.kpi import KPI_DEFINITIONS, kpi_report
+from tepai.reports.periods import Period, PeriodError, parse_token
 from tepai.web.registries.base import Registry
 from tepai.web.registries.catalogue import REGISTRIES
 from tepai.web.registries.query import list_query, parse_id, parse_period
@@ -64,6 +61,8 @@ class Figure:
     ``measure`` says which total of that list equals ``value``: "count" (the number of rows)
     or "quantity" (the sum of the rows' 数量, for work-record KPIs). ``url`` is None when the
     user's list would not show all the records (KPIs for users who see only their own).
+    ``comparisons`` are the same number for other periods (the previous one, a year earlier),
+    each with its own list and, as its ``note``, the change from it.
     """
 
     label: str
@@ -72,6 +71,7 @@ class Figure:
     measure: str = "count"
     unit: str = ""
     note: str = ""
+    comparisons: tuple[Figure, ...] = ()
 
 
 @functools.lru_cache(maxsize=256)
@@ -92,6 +92,19 @@ def _querydict(params: Params | None) -> QueryDict:
         values = value if isinstance(value, list | tuple) else [value]
         query.setlist(key, [str(v) for v in values])
     return query
+
+
+def driver_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
+    """Return the rows of a ``values_list`` query as the database driver gives them.
+
+    Without Django's per-value converters (SQLite hands dates over as ISO text, which Django
+    parses one value at a time): for the thousands of rows a dashboard figure may read, where
+    the caller needs each distinct date only once.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def records(user: Any, slug: str, params: Params | None = None) -> QuerySet:
@@ -125,22 +138,66 @@ def grouped_figures(
     if shown.query.distinct:
         # A scope such as "projects I work on" joins rows; group the distinct records instead.
         shown = registry.model._default_manager.filter(pk__in=shown.values("pk"))
-    several = not _single_valued(registry.model, spec.lookup)
-    # No condition on the lookup itself: across many-to-many paths it would turn the outer
-    # joins into inner ones, which SQLite (without statistics) may start from the far end
-    # and loop over the whole batch for every member (seconds instead of milliseconds).
-    rows = (
-        shown.order_by()
-        .values(spec.lookup)
-        # COUNT(*) where rows are records: PostgreSQL can then count from an index alone.
-        .annotate(records=Count("pk", distinct=True) if several else Count("*"))
-    )
-    counts = {str(row[spec.lookup]): row["records"] for row in rows if row[spec.lookup] is not None}
+    head, _sep, rest = spec.lookup.partition("__")
+    first = registry.model._meta.get_field(head)
+    if first.many_to_many and first.concrete:
+        # Across a many-to-many field: group its link table's rows of the shown records. The
+        # records are selected once (a scope or batch rule can be costly) and neither they
+        # nor the members are joined whole: half the time of grouping joined records.
+        rows = _link_counts(shown, first, rest)
+    else:
+        several = not _single_valued(registry.model, spec.lookup)
+        # No condition on the lookup itself: across many-to-many paths it would turn the outer
+        # joins into inner ones, which SQLite (without statistics) may start from the far end
+        # and loop over the whole batch for every member (seconds instead of milliseconds).
+        rows = (
+            shown.order_by()
+            .values_list(spec.lookup)
+            # COUNT(*) where rows are records: PostgreSQL can then count from an index alone.
+            .annotate(records=Count("pk", distinct=True) if several else Count("*"))
+        )
+    counts = {str(value): records for value, records in rows if value is not None}
     figures = []
     for value, label in groups:
         params = {**(base or {}), param: str(value)}
         figures.append(Figure(label, counts.get(str(value), 0), list_url(slug, params)))
     return figures
+
+
+def _link_counts(shown: QuerySet, field: Any, rest: str) -> list[tuple[Any, int]]:
+    """Return (value, records) of the shown records grouped by many-to-many ``field__rest``.
+
+    ``rest`` may be empty (group by the linked record) or one more many-to-many step from the
+    linked model (``commissioners__centres`` of projects: group by the members' centres), the
+    two link tables then joined on their shared key without the member table between them.
+    """
+    through = field.remote_field.through
+    mine = through._meta.get_field(field.m2m_field_name()).column
+    theirs = through._meta.get_field(field.m2m_reverse_field_name()).column
+    records, params = shown.order_by().values("pk").query.sql_with_params()
+    quote = connections[shown.db].ops.quote_name
+    if not rest:
+        sql = (
+            f"SELECT l.{quote(theirs)}, COUNT(DISTINCT l.{quote(mine)}) "
+            f"FROM {quote(through._meta.db_table)} l "
+            f"WHERE l.{quote(mine)} IN ({records}) GROUP BY 1"
+        )
+    else:
+        step = field.related_model._meta.get_field(rest)
+        if "__" in rest or not (step.many_to_many and step.concrete):
+            raise ValueError(f"cannot group by {field.name}__{rest}")
+        second = step.remote_field.through
+        key = second._meta.get_field(step.m2m_field_name()).column
+        value = second._meta.get_field(step.m2m_reverse_field_name()).column
+        sql = (
+            f"SELECT s.{quote(value)}, COUNT(DISTINCT l.{quote(mine)}) "
+            f"FROM {quote(through._meta.db_table)} l "
+            f"JOIN {quote(second._meta.db_table)} s ON s.{quote(key)} = l.{quote(theirs)} "
+            f"WHERE l.{quote(mine)} IN ({records}) GROUP BY 1"
+        )
+    with connections[shown.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _single_valued(model: type[Model], path: str) -> bool:
@@ -205,123 +262,41 @@ def tally(user: Any, slug: str, params: Sequence[str], base: Params | None = Non
 
 
 # ----- KPIs ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class KpiSlice:
-    """The records a KPI counts (in one period, or in all) and the KPI's value over them."""
+def kpi_token(batch: Batch | None, metric: str, period: Period | None = None) -> str:
+    """Return the ``?kpi=`` value of ``metric`` for ``batch`` (None: the whole programme).
 
-    ids: list[int]
-    value: int
-
-
-def kpi_token(batch: Batch | None, metric: str) -> str:
-    """Return the ``?kpi=`` value of ``metric`` for ``batch`` (None: the whole programme)."""
-    return f"{batch.pk if batch else 'all'}:{metric}"
+    With a period the token names it too (``2:service_contracts:2024-Q2``): "enterprises
+    benefited in a quarter" is no date filter on the enterprise list, so the list must know
+    the period to ask kpi_report for exactly the enterprises it counted.
+    """
+    token = f"{batch.pk if batch else 'all'}:{metric}"
+    return f"{token}:{period.token}" if period is not None else token
 
 
-def parse_kpi(token: str) -> tuple[Batch | None, str]:
-    """Return the batch and metric of a ``?kpi=`` value; raise BadRequest when it is invalid."""
-    scope, _sep, metric = token.partition(":")
+def parse_kpi(token: str, period: str | None = None) -> tuple[Batch | None, str, Period | None]:
+    """Return the batch, metric and period of a ``?kpi=`` value; raise BadRequest if invalid.
+
+    ``period`` is the list's older ``?period=2024-05`` parameter, used when the token names
+    no period.
+    """
+    scope, _sep, rest = token.partition(":")
+    metric, _sep, within = rest.partition(":")
     if metric not in KPI_TARGETS:
-        raise BadRequest(_("统计指标“%(value)s”无效") % {"value": token})
+        raise BadRequest(_("统计指标“%(value)s”无效") % {"value": token[:80]})
+    try:
+        chosen = parse_token(within or period or "")
+    except PeriodError as error:
+        raise BadRequest(
+            _("统计指标“%(value)s”的时间段无效：%(reason)s")
+            % {"value": token[:80], "reason": str(error)}
+        ) from None
     if scope == "all":
-        return None, metric
+        return None, metric, chosen
     try:
         # parse_id bounds the id: a number past 64 bits overflowed the driver (a 500).
-        return Batch.objects.get(pk=parse_id(scope, _("统计指标"))), metric
+        return Batch.objects.get(pk=parse_id(scope, _("统计指标"))), metric, chosen
     except (BadRequest, Batch.DoesNotExist):
-        raise BadRequest(_("统计指标“%(value)s”中的批次不存在") % {"value": token}) from None
-
-
-def period_of(date: datetime.date, granularity: str) -> str:
-    """Return the period ``date`` falls in: "2024" by year, "2024-05" by month."""
-    return f"{date:%Y}" if granularity == "year" else f"{date:%Y-%m}"
-
-
-def _driver_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
-    """Return the rows of a ``values_list`` query as the database driver gives them.
-
-    Without Django's per-value converters: SQLite hands dates over as ISO text, which Django
-    would parse one by one (a third of the time for the tens of thousands of records a
-    programme's KPIs cover); :func:`kpi_periods` needs each distinct date only once.
-    """
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def kpi_periods(report: KpiReport, granularity: str) -> dict[str, dict[str, KpiSlice]]:
-    """Return every KPI of ``report`` split by year or month: metric → period → slice.
-
-    Projects fall in the period they were signed, work records in the period of their date,
-    and an enterprise counts as benefited in each period with a service record naming it.
-    Three queries, whatever the number of records. They read the batch's records and pick the
-    counted ones here rather than send the ids back (a long IN list is slow and SQLite caps the
-    number of parameters of a statement); unordered, since only the grouping here matters.
-    """
-    figures = report.figures
-    scope = {} if report.batch is None else {"batch": report.batch}
-    # A programme has tens of thousands of records but only some hundred distinct dates.
-    periods: dict[object, str] = {}
-
-    def period(date: datetime.date | str) -> str:
-        found = periods.get(date)
-        if found is None:
-            day = date if isinstance(date, datetime.date) else datetime.date.fromisoformat(date)
-            found = periods[date] = period_of(day, granularity)
-        return found
-
-    projects = Project.objects.filter(**scope).order_by().values_list("pk", "signed_on")
-    signed = {pk: period(date) for pk, date in _driver_rows(projects)}
-    activities = {
-        pk: (period(date), quantity)
-        for pk, date, quantity in _driver_rows(
-            Activity.objects.filter(**scope).order_by().values_list("pk", "date", "quantity")
-        )
-    }
-    service_ids = set(figures["enterprises_benefited"].records["activities"])
-    through = Activity.enterprises.through.objects.order_by()
-    if report.batch is not None:
-        through = through.filter(activity__batch=report.batch)
-    served = [
-        (activity_id, enterprise_id)
-        for activity_id, enterprise_id in through.values_list("activity_id", "enterprise_id")
-        if activity_id in service_ids
-    ]
-    result: dict[str, dict[str, KpiSlice]] = {}
-    for metric, (slug, _key) in KPI_TARGETS.items():
-        ids_by_period: dict[str, list[int]] = defaultdict(list)
-        value_by_period: dict[str, int] = defaultdict(int)
-        if slug == "projects":
-            for pk in figures[metric].records["projects"]:
-                ids_by_period[signed[pk]].append(pk)
-            value_by_period = {key: len(ids) for key, ids in ids_by_period.items()}
-        elif slug == "activities":
-            for pk in figures[metric].records["activities"]:
-                when, quantity = activities[pk]
-                ids_by_period[when].append(pk)
-                value_by_period[when] += quantity
-        else:
-            enterprises: dict[str, set[int]] = defaultdict(set)
-            for activity_id, enterprise_id in served:
-                enterprises[activities[activity_id][0]].add(enterprise_id)
-            ids_by_period = {key: list(ids) for key, ids in enterprises.items()}
-            value_by_period = {key: len(ids) for key, ids in enterprises.items()}
-        result[metric] = {
-            key: KpiSlice(sorted(ids_by_period[key]), value_by_period[key])
-            for key in sorted(ids_by_period)
-        }
-    return result
-
-
-def kpi_slice(report: KpiReport, metric: str, period: str | None = None) -> KpiSlice:
-    """Return the records ``metric`` counts in ``report``, in ``period`` ("2024", "2024-05")."""
-    figure = report.figures[metric]
-    if period is None:
-        return KpiSlice(list(figure.records[KPI_TARGETS[metric][1]]), figure.value)
-    parse_period(period)
-    granularity = "year" if len(period) == 4 else "month"
-    return kpi_periods(report, granularity)[metric].get(period, KpiSlice([], 0))
+        raise BadRequest(_("统计指标“%(value)s”中的批次不存在") % {"value": token[:80]}) from None
 
 
 def apply_kpi(
@@ -329,18 +304,22 @@ def apply_kpi(
 ) -> tuple[QuerySet, str]:
     """Return ``queryset`` narrowed to the records KPI ``token`` counts, and its description.
 
-    The records are those kpi_report lists (one IN list of ids: the KPI definitions stay in
-    tepai.reports.kpi only).
+    The records are those kpi_report lists for the token's batch and period (one IN list of
+    ids: the KPI definitions stay in tepai.reports.kpi only).
     """
-    batch, metric = parse_kpi(token)
-    slug = KPI_TARGETS[metric][0]
+    if period is not None:
+        parse_period(period)  # the list's own check of ?period=, with its message
+    batch, metric, chosen = parse_kpi(token, period)
+    slug, key = KPI_TARGETS[metric]
     if registry.slug != slug:
         raise BadRequest(
             _("统计指标“%(value)s”统计的不是%(registry)s")
-            % {"value": token, "registry": registry.label}
+            % {"value": token[:80], "registry": registry.label}
         )
-    report = kpi_report(batch)
-    found = kpi_slice(report, metric, period)
+    ids = kpi_report(batch, chosen).figures[metric].records[key]
     definition = next(d for d in KPI_DEFINITIONS if d.key == metric)
     scope = batch.name if batch else _("全部批次")
-    return queryset.filter(pk__in=found.ids), f"{scope} · {definition.display_label}"
+    label = f"{scope} · {definition.display_label}"
+    if chosen is not None:
+        label += f" · {chosen.label}"
+    return queryset.filter(pk__in=ids), label

@@ -79,6 +79,13 @@ NAV: tuple[NavEntry, ...] = (
         views=("user_",),
     ),
     NavEntry(
+        "reports",
+        _("报告"),
+        url_names=("web:reports",),
+        roles=frozenset({Role.ADMIN, Role.AUDITOR}),
+        views=("web:report",),
+    ),
+    NavEntry(
         "audit",
         _("审计"),
         url_names=("audit_log",),

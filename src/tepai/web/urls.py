@@ -7,7 +7,7 @@ Each registry ``slug`` gets ``<slug>/`` (list, name ``web:<slug>-list``), ``<slu
 from django.urls import URLPattern, URLResolver, path
 
 from tepai.web.registries.catalogue import REGISTRIES
-from tepai.web.views import dashboard, importing
+from tepai.web.views import dashboard, importing, reports
 from tepai.web.views.registry import DeletePage, DetailPage, ExportPage, FormPage, ListPage
 
 app_name = "web"
@@ -41,5 +41,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("import/<str:token>/confirm/", importing.confirm, name="import-confirm"),
     path("import/<str:token>/cancel/", importing.cancel, name="import-cancel"),
     path("import/template/<str:registry>.xlsx", importing.template, name="import-template"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/jobs/<int:pk>/", reports.job_page, name="report-job"),
+    path("reports/jobs/<int:pk>/status.json", reports.job_status, name="report-job-status"),
+    path("reports/jobs/<int:pk>/download/", reports.job_download, name="report-job-download"),
     *_registry_urls(),
 ]

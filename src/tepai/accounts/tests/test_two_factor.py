@@ -35,9 +35,7 @@ def _no_code_throttle() -> Iterator[None]:
 
 
 def _password(client: Client, username: str, next_url: str = "/") -> Any:
-    return client.post(
-        "/login/", {"username": username, "password": PASSWORD, "next": next_url}
-    )
+    return client.post("/login/", {"username": username, "password": PASSWORD, "next": next_url})
 
 
 def _code(client: Client, token: str) -> Any:

@@ -3,14 +3,15 @@
 import datetime
 from typing import Annotated
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import HttpRequest
-from ninja import FilterLookup, FilterSchema
+from ninja import FilterLookup
 from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
 from tepai.activities.forms import ActivityForm
 from tepai.activities.models import Activity, ActivityKind
+from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
 from tepai.api.registry import Data, Registry, WriteRules
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 
@@ -29,28 +30,29 @@ class ActivityOut(RecordOut):
     notes: str = Field(description="说明")
 
 
-class ActivityFilters(FilterSchema):
-    """按说明、编号搜索；按类型、批次、特派员、企业、日期筛选。"""
+class ActivityFilters(PeriodFilters):
+    """按说明、编号搜索；按类型、批次、特派员、企业、日期筛选。
+
+    批次：记录日期在该批次服务期内、且有特派员为该批次成员的记录（无特派员的记录按其登记的批次），
+    与工作成效统计口径相同。
+    """
 
     q: Annotated[str | None, FilterLookup(["notes__icontains", "code__iexact"])] = Field(
         None, description="搜索：说明、编号"
     )
     kind: Annotated[ActivityKind | None, FilterLookup("kind")] = Field(None, description="类型")
-    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
-        None, description="批次 ID"
-    )
+    batch: RecordIdInt | None = Field(None, description="批次 ID（按记录日期时特派员所在批次）")
     commissioner: Annotated[RecordIdInt | None, FilterLookup("commissioners")] = Field(
         None, description="特派员 ID"
     )
     enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprises")] = Field(
         None, description="企业 ID"
     )
-    date_from: Annotated[datetime.date | None, FilterLookup("date__gte")] = Field(
-        None, description="日期不早于（YYYY-MM-DD）"
-    )
-    date_to: Annotated[datetime.date | None, FilterLookup("date__lte")] = Field(
-        None, description="日期不晚于（YYYY-MM-DD）"
-    )
+    date_from: PeriodDate | None = Field(None, description="日期不早于（YYYY-MM-DD）")
+    date_to: PeriodDate | None = Field(None, description="日期不晚于（YYYY-MM-DD）")
+
+    def filter_batch(self, value: int | None) -> Q:
+        return batch_filter(Activity, value)
 
 
 def _with_me(request: HttpRequest, data: Data) -> Data:

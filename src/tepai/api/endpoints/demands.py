@@ -12,11 +12,12 @@ from typing import Annotated, Any
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import FilterLookup, Query, Router, Schema
 from pydantic import Field
 
 from tepai.accounts.permissions import ENTERPRISE_EDITABLE
 from tepai.accounts.roles import Role, role_of
+from tepai.api.endpoints.periods import PeriodDate, PeriodFilters
 from tepai.api.errors import Conflict, Forbidden, InvalidInput
 from tepai.api.inputs import InputSchema
 from tepai.api.ownership import for_own_enterprise, keep_enterprise, own_enterprise
@@ -52,8 +53,11 @@ class DemandOut(RecordOut):
     status_label: str = label_of("status", "状态")
 
 
-class DemandFilters(FilterSchema):
-    """按名称、问题描述、编号、企业名称搜索；按状态、产业集群、企业、发布批次筛选。"""
+class DemandFilters(PeriodFilters):
+    """按名称、问题描述、编号、企业名称搜索；按状态、产业集群、企业、发布批次、发布日期筛选。
+
+    发布日期：所在需求发布批次的发布日期；不在任何有日期的发布批次中的需求按其登记（创建）日期。
+    """
 
     q: Annotated[
         str | None,
@@ -76,6 +80,8 @@ class DemandFilters(FilterSchema):
     demand_list: Annotated[RecordIdInt | None, FilterLookup("lists")] = Field(
         None, description="需求发布批次 ID"
     )
+    date_from: PeriodDate | None = Field(None, description="发布日期不早于（YYYY-MM-DD）")
+    date_to: PeriodDate | None = Field(None, description="发布日期不晚于（YYYY-MM-DD）")
 
 
 class DemandRules(WriteRules):

@@ -3,9 +3,10 @@
 import datetime
 from typing import Annotated
 
-from ninja import FilterLookup, FilterSchema
+from ninja import FilterLookup
 from pydantic import Field
 
+from tepai.api.endpoints.periods import PeriodDate, PeriodFilters
 from tepai.api.registry import Registry
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.events.forms import EventForm
@@ -24,7 +25,7 @@ class EventOut(RecordOut):
     description: str = Field(description="说明")
 
 
-class EventFilters(FilterSchema):
+class EventFilters(PeriodFilters):
     """按名称、编号、地点搜索；按类型、批次、日期筛选。"""
 
     q: Annotated[
@@ -34,12 +35,8 @@ class EventFilters(FilterSchema):
     batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
         None, description="批次 ID"
     )
-    date_from: Annotated[datetime.date | None, FilterLookup("date__gte")] = Field(
-        None, description="日期不早于（YYYY-MM-DD）"
-    )
-    date_to: Annotated[datetime.date | None, FilterLookup("date__lte")] = Field(
-        None, description="日期不晚于（YYYY-MM-DD）"
-    )
+    date_from: PeriodDate | None = Field(None, description="日期不早于（YYYY-MM-DD）")
+    date_to: PeriodDate | None = Field(None, description="日期不晚于（YYYY-MM-DD）")
 
 
 REGISTRIES = [

@@ -2,11 +2,13 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from ninja import FilterLookup, FilterSchema
+from django.db.models import Q
+from ninja import FilterLookup
 from pydantic import Field
 
+from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
 from tepai.api.registry import Registry
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.projects.forms import ProjectForm
@@ -34,8 +36,14 @@ class ProjectOut(RecordOut):
     description: str = Field(description="说明")
 
 
-class ProjectFilters(FilterSchema):
-    """按名称、编号、说明搜索；按类型、级别、状态、批次、企业、特派员、签约日期筛选。"""
+class ProjectFilters(PeriodFilters):
+    """按名称、编号、说明搜索；按类型、级别、状态、批次、企业、特派员、签约日期筛选。
+
+    批次：签约日期在该批次服务期内、且有特派员为该批次成员的项目（无特派员的按其登记的批次），
+    与工作成效统计口径相同。
+    """
+
+    period_fields: ClassVar[tuple[str, str]] = ("signed_from", "signed_to")
 
     q: Annotated[
         str | None, FilterLookup(["title__icontains", "code__iexact", "description__icontains"])
@@ -47,21 +55,18 @@ class ProjectFilters(FilterSchema):
     status: Annotated[ProjectStatus | None, FilterLookup("status")] = Field(
         None, description="状态"
     )
-    batch: Annotated[RecordIdInt | None, FilterLookup("batch_id")] = Field(
-        None, description="批次 ID"
-    )
+    batch: RecordIdInt | None = Field(None, description="批次 ID（按签约日期时特派员所在批次）")
     enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprise_id")] = Field(
         None, description="企业 ID"
     )
     commissioner: Annotated[RecordIdInt | None, FilterLookup("commissioners")] = Field(
         None, description="特派员 ID"
     )
-    signed_from: Annotated[datetime.date | None, FilterLookup("signed_on__gte")] = Field(
-        None, description="签约日期不早于（YYYY-MM-DD）"
-    )
-    signed_to: Annotated[datetime.date | None, FilterLookup("signed_on__lte")] = Field(
-        None, description="签约日期不晚于（YYYY-MM-DD）"
-    )
+    signed_from: PeriodDate | None = Field(None, description="签约日期不早于（YYYY-MM-DD）")
+    signed_to: PeriodDate | None = Field(None, description="签约日期不晚于（YYYY-MM-DD）")
+
+    def filter_batch(self, value: int | None) -> Q:
+        return batch_filter(Project, value)
 
 
 REGISTRIES = [

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme() -> dict:
-    first = make_batch("第一批")
+    first = make_batch("第一批", datetime.date(2023, 4, 20))
     second = make_batch("第二批")
     led = [
         make_project(
@@ -60,7 +61,7 @@ def programme() -> dict:
         batch=first,
         notes="金线莲：引种试验",
         is_trial=True,
-        date=__import__("datetime").date(2023, 5, 1),
+        date=datetime.date(2023, 5, 1),
     )
     make_activity(ActivityKind.VARIETY, batch=first, notes="桑黄")
     make_activity(ActivityKind.TRAINING, 25, batch=first)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 
 Label = str | Promise
@@ -50,6 +50,9 @@ class Filter:
     model: type[Model] | None = None
     choices: Sequence[tuple[str, Label]] = ()
     negate: bool = False
+    # A relation filter decided by a rule rather than by ``lookup`` (the ids of ``model``
+    # → the condition): the batch a record belongs to (tepai.reports.attribution).
+    rule: Callable[[type[Model], list[int]], Q] | None = None
 
     @property
     def shown(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.roles import Role, role_of
@@ -33,6 +34,7 @@ from tepai.programs.forms import BatchForm, InnovationCentreForm, TeamForm
 from tepai.programs.models import Batch, InnovationCentre, Team
 from tepai.projects.forms import ProjectForm
 from tepai.projects.models import Project
+from tepai.reports.attribution import batch_condition
 from tepai.web.registries.base import Column, Filter, Inline, Registry, Related
 from tepai.web.registries.helpers import choice, flag, hidden, relation
 
@@ -45,6 +47,17 @@ def _add_own_commissioner(user: Any, activity: Activity) -> None:
 
 
 _batch = relation("batch", "batch", Batch, _("批次"))
+
+
+def _belongs_to_batches(model: type, ids: list[int]) -> Q:
+    return batch_condition(model, Batch.objects.filter(pk__in=ids))
+
+
+# Work records and projects belong to a batch by its members' work in its service period
+# (tepai.reports.attribution), the rule the KPIs count by; the stored field orders the column.
+_attributed_batch = Filter(
+    "batch", "batch", _("批次"), kind="relation", model=Batch, rule=_belongs_to_batches
+)
 _cluster_choices = tuple(IndustryCluster.choices)
 _TRL_LEVELS = tuple((str(level), str(level)) for level in range(1, 10))
 
@@ -350,12 +363,13 @@ PROJECTS = Registry(
         choice(Project, "kind"),
         choice(Project, "level"),
         choice(Project, "status"),
-        _batch,
+        _attributed_batch,
         flag("led", "led_by_commissioner", _("特派员主持")),
         Filter(
             "enterprise_cluster", "enterprise__cluster", _("企业产业集群"), choices=_cluster_choices
         ),
         hidden("centre", "commissioners__centres", InnovationCentre, _("成员所在创新中心")),
+        hidden("institution", "commissioners__institution", Institution, _("特派员派出单位")),
         hidden("commissioners", "commissioners", Commissioner, _("特派员")),
         hidden("enterprise", "enterprise", Enterprise, _("企业")),
         hidden("demand", "demand", Demand, _("需求")),
@@ -401,8 +415,16 @@ ACTIVITIES = Registry(
     search=("code", "notes"),
     filters=(
         choice(Activity, "kind"),
-        _batch,
+        _attributed_batch,
         flag("trial", "is_trial", _("试验示范")),
+        Filter(
+            "enterprise_cluster",
+            "enterprises__cluster",
+            _("企业产业集群"),
+            choices=_cluster_choices,
+        ),
+        hidden("centre", "commissioners__centres", InnovationCentre, _("成员所在创新中心")),
+        hidden("institution", "commissioners__institution", Institution, _("特派员派出单位")),
         hidden("commissioners", "commissioners", Commissioner, _("特派员")),
         hidden("enterprises", "enterprises", Enterprise, _("企业")),
         hidden("cases", "cases", Case, _("典型案例")),

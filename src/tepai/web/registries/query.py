@@ -19,10 +19,14 @@ from django.utils.translation import gettext as _
 
 from tepai.accounts.permissions import visible
 from tepai.core.personal_data import may_query
+from tepai.reports.dating import dated, in_period
+from tepai.reports.periods import PeriodError, between
 from tepai.web.registries.base import Filter, Label, Registry
 
 # Parameters that are not filters.
 RESERVED = frozenset({"q", "sort", "page"})
+# The period a dated list is narrowed to (both ends inclusive, YYYY-MM-DD).
+DATE_PARAMS = ("from", "to")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # The range of the databases' integer keys (a signed 64-bit BIGINT on both): a larger id
 # overflows the driver (a 500 on SQLite) instead of simply matching nothing.
@@ -111,6 +115,8 @@ def _apply_filter(
         # Read only when the chip is shown: the dashboard counts dozens of filtered lists.
         shown = lazy(names, str)()
         matched = ids
+        if spec.rule is not None:
+            return queryset.filter(spec.rule(model, ids)), shown
     return queryset.filter(matching(model, f"{spec.lookup}__in", matched)), shown
 
 
@@ -198,6 +204,28 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+def _apply_dates(
+    registry: Registry, queryset: QuerySet, params: QueryDict, result: ListQuery
+) -> QuerySet:
+    """Return ``queryset`` narrowed to ``?from=&to=`` (inclusive; which date: reports.dating)."""
+    start, end = params.get("from", ""), params.get("to", "")
+    if not start.strip() and not end.strip():
+        return queryset
+    if not dated(registry.model):
+        raise _bad(_("%(registry)s不能按日期筛选") % {"registry": registry.label})
+    try:
+        period = between(start, end)
+    except PeriodError as error:
+        raise _bad(str(error)) from None
+    assert period is not None
+    # One chip per end, so each can be taken away on its own.
+    if start.strip():
+        result.active.append(ActiveFilter("from", _("开始日期"), period.start.isoformat()))
+    if end.strip():
+        result.active.append(ActiveFilter("to", _("结束日期"), period.end.isoformat()))
+    return in_period(queryset, period)
+
+
 def search_paths(registry: Registry, user: Any) -> tuple[str, ...]:
     """Return the fields ``q`` searches for ``user``: none that ``user`` sees masked.
 
@@ -272,7 +300,7 @@ def list_query(registry: Registry, user: Any, params: QueryDict) -> ListQuery:
     queryset = visible(user, registry.base_queryset())
     result = ListQuery(queryset)
     for param in params:
-        if param in RESERVED or param in ("kpi", "period"):
+        if param in RESERVED or param in ("kpi", "period", *DATE_PARAMS):
             continue
         spec = registry.filter(param)
         if spec is None:
@@ -297,6 +325,8 @@ def list_query(registry: Registry, user: Any, params: QueryDict) -> ListQuery:
                 **{f"{registry.date_field}__gte": start, f"{registry.date_field}__lt": end}
             )
         result.active.append(ActiveFilter("period", _("期间"), period))
+
+    queryset = _apply_dates(registry, queryset, params, result)
 
     text = params.get("q", "").strip()
     if text:

@@ -1,180 +1,35 @@
-"""Charts drawn on the server as inline SVG: no JavaScript library, no external file.
+"""The dashboard's chart template tags: the SVG charts of :mod:`tepai.reports.documents.svg`.
 
-Every bar and funnel step is wrapped in a link to the list of the records it counts (the
-figure's ``url``); a figure without a URL is drawn without a link.
+The drawing lives there so that the Word and PDF documents draw exactly the same charts.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from tepai.web.dashboard import Chart
-from tepai.web.figures import Figure
+from tepai.reports.documents import svg
+from tepai.reports.documents.svg import ChartLike, FigureLike
 
 register = template.Library()
 
-PALETTE = ("#1f5fa8", "#6aa5dc", "#f0a04b", "#7f9c3d")
-FONT = 13
-
-
-def _attrs(**attrs: object) -> str:
-    return " ".join(
-        f'{name.rstrip("_").replace("_", "-")}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not None
-    )
-
-
-def _text(x: float, y: float, content: str, **attrs: object) -> str:
-    position = _attrs(x=round(x, 1), y=round(y, 1), **attrs)
-    return f"<text {position}>{conditional_escape(content)}</text>"
-
-
-def _rect(**attrs: object) -> str:
-    rounded = {k: round(v, 1) if isinstance(v, float) else v for k, v in attrs.items()}
-    return f"<rect {_attrs(**rounded)}/>"
-
-
-def _linked(figure: Figure, body: str, title: str) -> str:
-    inner = f"<title>{conditional_escape(title)}</title>{body}"
-    if figure.url is None:
-        return f"<g>{inner}</g>"
-    return f"<a {_attrs(href=figure.url, class_='chart-link')}>{inner}</a>"
-
-
-def _svg(width: int, height: float, label: str, body: Sequence[str], kind: str = "") -> SafeString:
-    head = _attrs(
-        viewBox=f"0 0 {width} {math.ceil(height)}",
-        role="img",
-        aria_label=label,
-        class_=f"chart {kind}".strip(),
-    )
-    return mark_safe(f"<svg {head}>{''.join(body)}</svg>")
-
 
 @register.simple_tag
-def bar_chart(chart: Chart, width: int = 420) -> SafeString:
+def bar_chart(chart: ChartLike, width: int = 420) -> SafeString:
     """Return grouped horizontal bars: per group its label, then one bar per series.
 
     Groups where every series is zero are left out to keep the chart short.
     """
-    label_width = 0
-    bar_height, gap, group_gap = 14, 3, 12
-    right = 56
-    peak = max((f.value for s in chart.series for f in s.figures), default=0) or 1
-    scale = (width - label_width - right) / peak
-    parts: list[str] = []
-    x = 0.0
-    for index, series in enumerate(chart.series):
-        color = PALETTE[index % len(PALETTE)]
-        parts.append(_rect(x=x, y=2, width=12, height=12, fill=color))
-        parts.append(_text(x + 16, 13, series.name, font_size=FONT, class_="legend"))
-        x += 32 + FONT * len(series.name)
-    y = 30.0
-    for group_index, group in enumerate(chart.groups):
-        figures = [s.figures[group_index] for s in chart.series]
-        if not any(f.value for f in figures):
-            continue
-        parts.append(_text(0, y + FONT - 1, group, font_size=FONT, class_="group-label"))
-        y += FONT + 5
-        for index, (series, figure) in enumerate(zip(chart.series, figures, strict=True)):
-            length = max(figure.value * scale, 2)
-            color = PALETTE[index % len(PALETTE)]
-            bar = _rect(x=label_width, y=y, width=length, height=bar_height, fill=color, rx=2)
-            value = _text(
-                label_width + length + 5, y + bar_height - 3, str(figure.value), font_size=FONT
-            )
-            title = f"{group} · {series.name}：{figure.value}"
-            parts.append(_linked(figure, bar + value, title))
-            y += bar_height + gap
-        y += group_gap
-    if y == 30.0:
-        parts.append(_text(0, y + FONT, "—", font_size=FONT, class_="muted"))
-        y += 2 * FONT
-    return _svg(width, y, chart.title, parts, "bars")
-
-
-def _short(period: str) -> str:
-    return period[2:] if len(period) == 7 else period
+    return mark_safe(svg.bar_chart(chart, width))  # escaped while drawn
 
 
 @register.simple_tag
-def column_chart(chart: Chart, width: int = 360, height: int = 150) -> SafeString:
+def column_chart(chart: ChartLike, width: int = 360, height: int = 150) -> SafeString:
     """Return vertical bars over periods (one series): the KPIs by month or year."""
-    figures = chart.series[0].figures if chart.series else []
-    top, bottom = 18, 22
-    plot = height - top - bottom
-    count = max(len(figures), 1)
-    # A few periods get bars of a sensible width, centred, rather than the whole chart each.
-    slot = min(width / count, 56.0)
-    left = (width - slot * count) / 2
-    peak = max((f.value for f in figures), default=0) or 1
-    every = max(1, math.ceil(count / 8))
-    parts = [f"<line {_attrs(x1=0, y1=top + plot, x2=width, y2=top + plot, class_='axis')}/>"]
-    for index, figure in enumerate(figures):
-        x = left + index * slot
-        bar_height = figure.value / peak * plot
-        bar_y = top + plot - bar_height
-        body = _rect(
-            x=x + slot * 0.15,
-            y=bar_y,
-            width=slot * 0.7,
-            height=max(bar_height, 1.0),
-            fill=PALETTE[0],
-            rx=1,
-        )
-        # A transparent full-height target keeps short bars easy to tap.
-        body += _rect(x=x, y=top, width=slot, height=plot, fill="transparent")
-        if figure.value and count <= 16:
-            body += _text(
-                x + slot / 2, bar_y - 4, str(figure.value), font_size=11, text_anchor="middle"
-            )
-        parts.append(_linked(figure, body, f"{figure.label}：{figure.value}"))
-        if index % every == 0:
-            parts.append(
-                _text(
-                    x + slot / 2,
-                    height - 6,
-                    _short(figure.label),
-                    font_size=10,
-                    text_anchor="middle",
-                    class_="tick",
-                )
-            )
-    return _svg(width, height, chart.title, parts)
+    return mark_safe(svg.column_chart(chart, width, height))  # escaped while drawn
 
 
 @register.simple_tag
-def funnel(steps: list[Figure], width: int = 420) -> SafeString:
+def funnel(steps: list[FigureLike], width: int = 420) -> SafeString:
     """Return a funnel: one centred bar per step, its count, and the share of the first step."""
-    row, gap = 30, 8
-    label_width, value_width = 72, 96
-    area = width - label_width - value_width
-    first = steps[0].value if steps else 0
-    peak = max((s.value for s in steps), default=0) or 1
-    parts: list[str] = []
-    for index, step in enumerate(steps):
-        y = index * (row + gap)
-        length = max(step.value / peak * area, 4)
-        x = label_width + (area - length) / 2
-        color = PALETTE[0] if index == 0 else PALETTE[1]
-        share = f"{step.value * 100 / first:.0f}%" if first and index else ""
-        body = (
-            _rect(x=x, y=y, width=length, height=row, fill=color, rx=3)
-            + _text(0, y + row / 2 + 5, step.label, font_size=14)
-            + _text(
-                label_width + area + 8,
-                y + row / 2 + 5,
-                f"{step.value}" + (f"（{share}）" if share else ""),
-                font_size=14,
-                class_="funnel-value",
-            )
-        )
-        parts.append(_linked(step, body, f"{step.label}：{step.value}"))
-    height = len(steps) * (row + gap)
-    return _svg(width, height, "funnel", parts, "funnel")
+    return mark_safe(svg.funnel(steps, width))  # escaped while drawn

@@ -9,14 +9,18 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from tepai.activities.models import ActivityKind
 from tepai.commissioners.models import DatePrecision
+from tepai.core.testing import make_activity, make_project
 from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
-from tepai.web.dashboard import average_age
+from tepai.reports.periods import Period, parse_token
+from tepai.web.dashboard import average_age, chart_periods
 from tepai.web.figures import Figure
 from tepai.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
+D = datetime.date
 
 
 def list_total(client: Client, figure: Figure) -> int:
@@ -37,11 +41,13 @@ def board(client: Client, **params: Any) -> Any:
 
 @pytest.mark.parametrize("who", ["admin", "auditor", "commissioner", "enterprise"])
 @pytest.mark.parametrize("scope", ["batch", "all"])
+@pytest.mark.parametrize("period", ["", "2024-Q2"])
 def test_it_links_every_figure_to_a_list_of_exactly_its_records(
-    world: World, who: str, scope: str
+    world: World, who: str, scope: str, period: str
 ) -> None:
     client = world.client(who)
-    response = board(client, batch=world.batch.pk if scope == "batch" else "all")
+    params = {"batch": world.batch.pk if scope == "batch" else "all"}
+    response = board(client, **params, **({"period": period} if period else {}))
     figures = response.context["board"].figures()
     linked = [f for f in figures if f.url]
     assert len(linked) >= 40
@@ -167,3 +173,134 @@ def test_a_kpi_list_names_the_kpi_it_shows(world: World) -> None:
     response = world.client("admin").get(url)
     assert response.context["paginator"].count == 2
     assert "第二批 · 签订技术服务合同" in response.content.decode()
+
+
+# ----- periods -------------------------------------------------------------------------------
+def _around_the_second_quarter(world: World) -> None:
+    """Add records on both sides of each end of 2024-Q2 (and of 2024-Q1 and 2023-Q2)."""
+    for day, quantity in (
+        (D(2024, 3, 31), 100),  # the previous quarter (before the batch set out)
+        (D(2024, 4, 1), 1000),  # first day of the quarter (before the batch set out)
+        (D(2024, 6, 30), 10000),  # last day of the quarter
+        (D(2024, 7, 1), 100000),  # the next quarter
+        (D(2023, 6, 30), 1000000),  # a year earlier
+    ):
+        make_activity(ActivityKind.TRAINING, quantity, date=day, commissioners=[world.me])
+    for day in (D(2024, 3, 31), D(2024, 6, 30), D(2024, 7, 1)):
+        make_project(title=f"合同{day}", signed_on=day, batch=world.batch, commissioners=[world.me])
+
+
+def test_a_quarter_counts_only_the_records_dated_in_it(world: World) -> None:
+    _around_the_second_quarter(world)
+    client = world.client("admin")
+    everyone = board(client, batch="all", period="2024-Q2").context["board"]
+    kpis = {f.label: f for f in everyone.kpis}
+    # 12 + 9 from the fixture, then the first and the last day of the quarter.
+    assert kpis["培训帮带本地人才"].value == 21 + 1000 + 10000
+    previous, year_earlier = kpis["培训帮带本地人才"].comparisons
+    assert (previous.value, year_earlier.value) == (100, 1000000)
+    assert previous.label == "上期 2024年第一季度"
+    assert year_earlier.label == "上年同期 2023年第二季度"
+    # Contracts: the fixture's one signed on 1 June and the one of 30 June; 31 March's is in
+    # the previous quarter, and the first batch's of May 2023 a year earlier.
+    contracts = kpis["签订技术服务合同"]
+    assert [contracts.value, *(c.value for c in contracts.comparisons)] == [2, 1, 1]
+    assert [c.note for c in contracts.comparisons] == ["+100.0%", "+100.0%"]
+    for figure in everyone.figures():
+        if figure.url:
+            assert list_total(client, figure) == figure.value, figure
+    # The batch set out on 24 April: the record of 1 April is not the batch's.
+    batch = board(client, batch=world.batch.pk, period="2024-Q2").context["board"]
+    assert {f.label: f.value for f in batch.kpis}["培训帮带本地人才"] == 21 + 10000
+    for figure in batch.figures():
+        if figure.url:
+            assert list_total(client, figure) == figure.value, figure
+
+
+@pytest.mark.parametrize("period", ["2024-Q2", "2024-06", "2024", "2023-Q2", "all"])
+@pytest.mark.parametrize("scope", ["batch", "all"])
+def test_its_kpis_and_narrative_are_those_of_the_report(
+    world: World, period: str, scope: str
+) -> None:
+    _around_the_second_quarter(world)
+    batch = world.batch if scope == "batch" else None
+    response = board(world.client("admin"), batch=batch.pk if batch else "all", period=period)
+    report = kpi_report(batch, parse_token(period))
+    shown = {f.label: f.value for f in response.context["board"].kpis}
+    assert shown == {f.definition.label: f.value for f in report.figures.values()}
+    assert response.context["board"].narrative == report.narrative()
+
+
+def test_a_custom_span_is_read_from_from_and_to(world: World) -> None:
+    _around_the_second_quarter(world)
+    response = board(
+        world.client("admin"), batch="all", **{"from": "2024-06-30", "to": "2024-07-01"}
+    )
+    dashboard = response.context["board"]
+    assert dashboard.period == Period(D(2024, 6, 30), D(2024, 7, 1))
+    kpis = {f.label: f for f in dashboard.kpis}
+    assert kpis["培训帮带本地人才"].value == 10000 + 100000
+    # As many days before, and the same days a year earlier.
+    previous, year_earlier = kpis["培训帮带本地人才"].comparisons
+    assert previous.label.endswith("2024年6月28日至6月29日")
+    assert year_earlier.value == 1000000
+    training = next(c for c in dashboard.kpi_charts if c.series[0].name == "培训帮带本地人才")
+    assert training.groups == ["06-30", "07-01"]
+    assert [f.value for f in training.series[0].figures] == [10000, 100000]
+    assert "2024年6月30日至7月1日" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "2024-Q5"},
+        {"period": "下个月"},
+        {"from": "2024-13-01"},
+        {"from": "2024-06-01", "to": "2024-05-01"},
+        {"to": "0024-01-01"},
+    ],
+)
+def test_it_explains_a_period_it_cannot_read(world: World, params: dict[str, str]) -> None:
+    response = world.client("admin").get("/", params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "统计期间无效" in html
+    assert 'name="period"' in html  # the selector, to choose again
+    assert "board" not in response.context
+
+
+def test_the_charts_span_the_period(world: World) -> None:
+    client = world.client("admin")
+    quarter = board(client, batch=world.batch.pk, period="2024-Q2").context["board"]
+    assert quarter.kpi_charts[0].groups == ["2024-04", "2024-05", "2024-06"]
+    month = board(client, batch=world.batch.pk, period="2024-06").context["board"]
+    training = next(c for c in month.kpi_charts if c.series[0].name == "培训帮带本地人才")
+    assert len(training.groups) == 30
+    assert training.groups[9] == "06-10"
+    assert training.series[0].figures[9].value == 9
+    assert sum(f.value for f in training.series[0].figures) == 9
+
+
+def test_the_chart_steps_stay_few() -> None:
+    span = Period(D(2024, 4, 15), D(2024, 6, 10))
+    bars = chart_periods(span, [], "month")
+    assert bars == [
+        Period(D(2024, 4, 15), D(2024, 4, 30)),
+        Period.month(2024, 5),
+        Period(D(2024, 6, 1), D(2024, 6, 10)),
+    ]
+    assert len(chart_periods(Period(D(2020, 1, 1), D(2024, 12, 31)), [], "month")) == 20
+    assert len(chart_periods(Period(D(1990, 1, 1), D(2024, 12, 31)), [], "month")) == 35
+    # All time: from the first to the last day with a record, by month unless that is too many.
+    assert len(chart_periods(None, [D(2023, 1, 5), D(2024, 12, 1)], "month")) == 24
+    assert len(chart_periods(None, [D(2020, 1, 5), D(2024, 12, 1)], "month")) == 20
+    assert len(chart_periods(None, [D(2020, 1, 5), D(2024, 12, 1)], "year")) == 5
+    assert chart_periods(None, [], "month") == []
+
+
+def test_the_batch_tabs_keep_the_period(world: World) -> None:
+    response = board(world.client("admin"), batch=world.batch.pk, period="2024-Q2")
+    html = response.content.decode()
+    assert f"?batch={world.first_batch.pk}&amp;by=month&amp;period=2024-Q2" in html
+    assert "2024年第二季度" in html
+    assert 'rel="prev"' in html and "2024年第一季度" in html

@@ -127,14 +127,28 @@ def test_list_urls_follow_the_script_prefix(world: World) -> None:
     assert list_url("demands") == "/demands/"
 
 
-def test_grouping_across_many_to_many_keeps_outer_joins_in_their_order(world: World) -> None:
-    # Inner joins would let SQLite without statistics start from the centres' members and
-    # scan the whole batch's projects for each (4.6 s on the benchmark's programme).
+def test_grouping_across_many_to_many_groups_the_link_tables_of_the_records(
+    world: World,
+) -> None:
+    # Projects per centre of their members: the batch's projects are selected once, in a
+    # subquery, and only the two link tables are joined. Joining projects and members whole
+    # let SQLite without statistics start from the centres' members and scan the batch's
+    # projects for each (4.6 s on the benchmark's programme); outer joins from the projects
+    # avoided that but grouped every joined row (60 ms against 30 ms now).
     user = world.users["admin"]
     groups = [(world.centre.pk, world.centre.name)]
     with CaptureQueriesContext(connection) as captured:
         figures = grouped_figures(user, "projects", "centre", groups, {"batch": world.batch.pk})
     assert [f.value for f in figures] == [2]  # 省重点研发 and 印染技术服务 (张三)
     grouped = next(q["sql"] for q in captured if "GROUP BY" in q["sql"])
-    assert "INNER JOIN" not in grouped
-    assert grouped.index('FROM "projects_project"') < grouped.index("LEFT OUTER JOIN")
+    head = grouped[: grouped.index(" WHERE ")]
+    assert '"projects_project_commissioners" l JOIN "commissioners_commissioner_centres" s' in head
+    assert '"projects_project" ' not in head and '"commissioners_commissioner" ' not in head
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {grouped}")
+            plan = [row[-1] for row in cursor.fetchall()]
+        searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+        # From the selected projects' links to their members' centres, not the other way.
+        assert searches[0].startswith("SEARCH l "), plan
+        assert "SCAN s" not in plan

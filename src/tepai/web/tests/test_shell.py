@@ -27,12 +27,13 @@ def menu(client: Client) -> list[str]:
 
 
 def test_administrators_see_every_entry(world: World) -> None:
-    expected = [*FIRST, *PEOPLE, "需求审核", *RESULTS, "需求发布", "账号", "审计"]
+    expected = [*FIRST, *PEOPLE, "需求审核", *RESULTS, "需求发布", "账号", "报告", "审计"]
     assert menu(world.client("admin")) == expected
 
 
 def test_auditors_see_the_registries_and_the_audit_log_but_not_accounts(world: World) -> None:
-    assert menu(world.client("auditor")) == [*FIRST, *PEOPLE, *RESULTS, "需求发布", "审计"]
+    expected = [*FIRST, *PEOPLE, *RESULTS, "需求发布", "报告", "审计"]
+    assert menu(world.client("auditor")) == expected
 
 
 def test_commissioners_and_enterprises_see_what_they_may_read(world: World) -> None:

@@ -26,13 +26,14 @@ from django.views import View
 from tepai.accounts.permissions import can_change, can_create, visible
 from tepai.accounts.roles import Role, role_of
 from tepai.core.personal_data import hidden_fields
+from tepai.reports.dating import dated
 from tepai.web.figures import list_url, records
 from tepai.web.forms import form_class
 from tepai.web.nav import may_read, nav_key, soft_reverse, tabs
 from tepai.web.registries.base import Registry
 from tepai.web.registries.catalogue import REGISTRIES
 from tepai.web.registries.cells import Item, cell, detail_url, field_label
-from tepai.web.registries.query import list_query, sort_options
+from tepai.web.registries.query import DATE_PARAMS, list_query, sort_options
 from tepai.web.views.common import audit, require_role
 
 PAGE_SIZE = 50
@@ -163,7 +164,7 @@ class ListPage(RegistryView):
         kept = [
             (key, value)
             for key, values in request.GET.lists()
-            if key not in shown and key not in ("q", "page")
+            if key not in shown and key not in ("q", "page", *DATE_PARAMS)
             for value in values
         ]
         return self.render(
@@ -184,6 +185,9 @@ class ListPage(RegistryView):
             can_import=role is Role.ADMIN and registry.importer is not None,
             export_query=export_query.urlencode(),
             kept_params=kept,
+            dated=dated(registry.model),
+            date_from=request.GET.get("from", ""),
+            date_to=request.GET.get("to", ""),
         )
 
 
