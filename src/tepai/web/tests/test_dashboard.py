@@ -304,3 +304,31 @@ def test_the_batch_tabs_keep_the_period(world: World) -> None:
     assert f"?batch={world.first_batch.pk}&amp;by=month&amp;period=2024-Q2" in html
     assert "2024年第二季度" in html
     assert 'rel="prev"' in html and "2024年第一季度" in html
+
+
+@pytest.mark.parametrize(
+    "dispatch", [D(2024, 4, 24), D(2025, 2, 28), D(2024, 2, 29), D(2024, 1, 1)]
+)
+def test_the_average_age_counted_by_birthday_equals_the_batch_profile(dispatch: D) -> None:
+    from tepai.core.testing import make_batch, make_commissioner, make_institution
+
+    batch = make_batch("第九批", dispatch)
+    institution = make_institution("浙江大学")
+    births = [
+        (D(1980, 2, 29), DatePrecision.DAY),
+        (D(1976, 2, 28), DatePrecision.DAY),
+        (D(1990, 3, 1), DatePrecision.DAY),
+        (D(1984, dispatch.month, dispatch.day), DatePrecision.DAY),  # birthday that very day
+        (D(1985, dispatch.month, 1), DatePrecision.MONTH),  # birth month that month
+        (D(1971, 12, 31), DatePrecision.DAY),
+        (D(1999, 1, 1), DatePrecision.DAY),
+        (D(1968, 7, 1), DatePrecision.MONTH),
+        (D(dispatch.year - 1, 12, 31), DatePrecision.DAY),
+        (D(1982, 6, 15), DatePrecision.DAY),
+        (D(1982, 6, 15), DatePrecision.DAY),  # two members, one birthday
+    ]
+    for birth, precision in births:
+        make_commissioner(batch=batch, institution=institution, birth=birth, precision=precision)
+    expected = batch_report(batch).average_age
+    assert expected is not None
+    assert average_age(batch) == expected
