@@ -208,7 +208,15 @@ def _kpi_section(
         f"{line.label}{line.change}" for line in kpi_lines if line.change and line.change != "持平"
     ]
     compared = ""
-    if period is not None and any(line.previous is not None for line in kpi_lines):
+    if (
+        period is not None
+        and batch is not None
+        and period.previous().end < batch.dispatch_date <= period.end
+    ):
+        # The previous period lies wholly before the batch set out: its zeros are no base
+        # to compare with.
+        compared = f"本期为{batch.name}科技特派员派出后的首个统计期，暂无上期数据可比。"
+    elif period is not None and any(line.previous is not None for line in kpi_lines):
         compared = (
             "与上期相比，" + "，".join(changes) + "。" if changes else "与上期相比，各项指标持平。"
         )

@@ -66,6 +66,9 @@ def made(
         result["press.html"] = generate("press", event=event, fmt="html").decode()
         result["summary.html"] = generate("summary", batch=second, fmt="html").decode()
         result["notice.html"] = generate("notice", period=period, batch=second, fmt="html").decode()
+        result["bulletin.q3.html"] = generate(
+            "bulletin", period=between("2024-07-01", "2024-09-30"), batch=second, fmt="html"
+        ).decode()
         target = tmp_path_factory.mktemp("cli") / "简报.pdf"
         out = io.StringIO()
         call_command(
@@ -158,6 +161,16 @@ def test_the_summary_and_notice_cover_the_batch_and_its_institutions(
     notice = made["notice.html"]
     assert "涉及派出单位10家" in notice
     assert "浙江大学选派" in notice
+
+
+def test_a_batch_s_first_period_is_not_compared_with_the_time_before_it_set_out(
+    made: dict[str, Any],
+) -> None:
+    first, _images = _docx_text(made["bulletin.docx"])  # 2024-Q2: dispatched on 24 April
+    assert "本期为第二批科技特派员派出后的首个统计期，暂无上期数据可比。" in first
+    assert "与上期相比" not in first
+    later = made["bulletin.q3.html"]  # 2024-Q3, beside Q2
+    assert "与上期相比" in later and "首个统计期" not in later
 
 
 def test_the_cli_writes_the_file_and_says_where(made: dict[str, Any]) -> None:
