@@ -432,11 +432,31 @@ class KpiComparison:
         return data
 
 
-def _comparison_period(period: Period, against: Against) -> Period | None:
+def _no_comparison(current: KpiReport, against: Against) -> str:
+    """Say why the period of ``current`` has no ``against`` period beside it."""
+    assert current.period is not None
+    batch = current.batch
+    if batch is not None and comparison_period(current.period, against) is not None:
+        return f"无（{batch.name}尚未派出）"
+    return "无"
+
+
+def comparison_period(
+    period: Period, against: Against | str, batch: Batch | None = None
+) -> Period | None:
+    """Return the period ``period`` is set beside (``against``: "previous" or "year_earlier").
+
+    None when there is nothing to compare with: the period would fall outside tepai's
+    calendar (before 1949, an open-ended period), or it ends before ``batch`` set out — the
+    zeros of a batch's time before its dispatch are no base for "增加" (its first quarter).
+    """
     try:
-        return period.previous() if against == "previous" else period.year_earlier()
+        other = period.previous() if against == "previous" else period.year_earlier()
     except PeriodError:
-        return None  # before 1949 or an open-ended period: nothing to compare with
+        return None
+    if batch is not None and other.end < batch.dispatch_date:
+        return None
+    return other
 
 
 def compare_kpis(
@@ -455,7 +475,7 @@ def compare_kpis(
     current = kpi_report(batch, period, **scope)
     others: dict[str, KpiReport | None] = {}
     for against, _label in COMPARISONS:
-        other = None if period is None else _comparison_period(period, against)
+        other = None if period is None else comparison_period(period, against, batch)
         others[against] = None if other is None else kpi_report(batch, other, **scope)
     return KpiComparison(current, others["previous"], others["year_earlier"])
 
@@ -481,6 +501,8 @@ def format_kpi_report(report: KpiReport | KpiComparison) -> str:
             base = comparison.report(against)
             if base is not None and base.period is not None:
                 lines.append(f"  {label}：{chinese_label(base.period)}")
+            elif current.period is not None:
+                lines.append(f"  {label}：{_no_comparison(current, against)}")
     for key, figure in current.figures.items():
         counted = "，".join(f"{name} {len(ids)} 条" for name, ids in figure.records.items())
         line = (

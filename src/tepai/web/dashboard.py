@@ -31,10 +31,11 @@ from tepai.reports.kpi import (
     KpiChange,
     KpiFigure,
     KpiReport,
+    comparison_period,
 )
 from tepai.reports.kpi import _variety_name as variety_name
 from tepai.reports.numbers import one_decimal, percent
-from tepai.reports.periods import Period, PeriodError, within
+from tepai.reports.periods import Period, within
 from tepai.web.figures import (
     KPI_TARGETS,
     SUMMED_KPIS,
@@ -271,13 +272,6 @@ def _bar_label(bar: Period, step_days: bool) -> str:
     return f"{bar.start.year}"
 
 
-def _comparison(period: Period, against: str) -> Period | None:
-    try:
-        return period.previous() if against == "previous" else period.year_earlier()
-    except PeriodError:
-        return None  # it would fall outside the calendar tepai accepts
-
-
 def _change_note(change: KpiChange) -> str:
     if change.percent is None:
         return "" if change.absolute == 0 else f"{change.absolute:+d}"
@@ -473,10 +467,12 @@ def build_dashboard(
     else:
         dashboard.overview = _totals(user, period)
     compared = {
-        against: _comparison(period, against) if period else None for against, _label in COMPARISONS
+        against: comparison_period(period, against, batch) if period else None
+        for against, _label in COMPARISONS
     }
     # One pass over the scope's dated records for every KPI, comparison and bar.
-    days = kpi_days(batch, covering([period, *compared.values()]) if period else None)
+    shown = [other for other in compared.values() if other is not None]
+    days = kpi_days(batch, covering([period, *shown]) if period else None)
     sees_everything = _sees_everything(user)
     _kpi_section(dashboard, batch, period, compared, days, sees_everything)
     dashboard.centre_chart = _centre_chart(user, batch, period)

@@ -12,7 +12,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from tepai.core.cleaning import CleaningError, clean_text
-from tepai.core.importing import journal
+from tepai.core.importing import journal, planner
 from tepai.core.importing.errors import ImportFailed, RowError
 from tepai.core.importing.reader import SheetRow, Table, normalise_header
 from tepai.core.importing.unit import UnitOfWork
@@ -306,6 +306,7 @@ class Importer:
                 written = uow.apply()
                 journal.audit(written, snapshots)
                 self.after_write(written)
+                planner.refresh_statistics(written)
         except IntegrityError as exc:
             # Someone saved a clashing record between the check and the write.
             raise ImportFailed(

@@ -26,7 +26,7 @@ from tepai.reports.attribution import attributed, service_period
 from tepai.reports.batch_stats import BatchReport, batch_report
 from tepai.reports.documents import charts
 from tepai.reports.documents.figures import Line, lines
-from tepai.reports.kpi import KpiReport
+from tepai.reports.kpi import KpiReport, comparison_period
 from tepai.reports.periods import Period, within
 
 DEFAULT_ISSUER = "科技特派员工作办公室"
@@ -211,10 +211,10 @@ def _kpi_section(
     if (
         period is not None
         and batch is not None
-        and period.previous().end < batch.dispatch_date <= period.end
+        and batch.dispatch_date <= period.end
+        and comparison_period(period, "previous", batch) is None
     ):
-        # The previous period lies wholly before the batch set out: its zeros are no base
-        # to compare with.
+        # The previous period lies wholly before the batch set out (comparison_period).
         compared = f"本期为{batch.name}科技特派员派出后的首个统计期，暂无上期数据可比。"
     elif period is not None and any(line.previous is not None for line in kpi_lines):
         compared = (

@@ -132,8 +132,8 @@ def test_compare_kpis_sets_the_previous_period_and_a_year_earlier_beside(
 ) -> None:
     comparison = compare_kpis(Q2, world.first)
     assert comparison.previous is not None and comparison.previous.period == Period.quarter(2024, 1)
-    assert comparison.year_earlier is not None
-    assert comparison.year_earlier.period == Period.quarter(2023, 2)
+    # 2023-Q2 is before 第一批 set out (2024-01-01): its zeros are no base to compare with.
+    assert comparison.year_earlier is None
     training = comparison.change("local_staff_trained", "previous")
     assert training is not None
     assert (training.value, training.base, training.absolute) == (262, 1, 261)
@@ -141,22 +141,24 @@ def test_compare_kpis_sets_the_previous_period_and_a_year_earlier_beside(
     contracts = comparison.change("service_contracts", "previous")
     assert contracts is not None and (contracts.base, contracts.absolute) == (1, 1)
     assert contracts.percent == 100.0
-    earlier = comparison.change("local_staff_trained", "year_earlier")
-    assert earlier is not None and earlier.base == 0 and earlier.percent is None
+    assert comparison.change("local_staff_trained", "year_earlier") is None
     data = comparison.to_dict()
     assert data["local_staff_trained"] == 262
     assert data["previous"]["period"]["label"] == "2024年第一季度"
     assert data["previous"]["local_staff_trained"] == 1
-    assert data["year_earlier"]["local_staff_trained"] == 0
-    assert data["changes"]["local_staff_trained"]["year_earlier"]["percent"] is None
+    assert data["year_earlier"] is None
+    assert data["changes"]["local_staff_trained"]["year_earlier"] is None
     assert data["changes"]["service_contracts"]["previous"] == {
         "base": 1,
         "absolute": 1,
         "percent": 100.0,
     }
     text = format_kpi_report(comparison)
-    assert "上期：2024年第一季度" in text and "上年同期：2023年第二季度" in text
-    assert "｜上期 1，+261，+26100.0%｜上年同期 0，+262，—" in text
+    assert "上期：2024年第一季度" in text and "上年同期：无（第一批尚未派出）" in text
+    assert "｜上期 1，+261，+26100.0%" in text and "｜上年同期" not in text
+    # Without a batch the whole programme has a year earlier, zeros and all.
+    programme = format_kpi_report(compare_kpis(Q2))
+    assert "上年同期：2023年第二季度" in programme
 
 
 def test_all_time_has_nothing_to_compare_with(world: Boundaries) -> None:
