@@ -30,6 +30,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from tepai.activities.models import Activity
@@ -65,18 +66,31 @@ def batch_condition(model: type[Model], batches: Iterable[Batch]) -> Q:
     field = _date_field(model)
     link = model._meta.get_field("commissioners").remote_field.through
     membership = Commissioner.batches.through
+    record = model._meta.model_name
+    probe = connection.vendor == "sqlite"
     condition = Q(pk__in=[])
     for batch in batches:
         period = service_period(batch)
-        members = membership._base_manager.filter(batch_id=batch.pk).values("commissioner_id")
-        by_members = Q(
-            pk__in=link._base_manager.filter(commissioner_id__in=members).values(
-                link._meta.get_field(model._meta.model_name).attname
+        if probe:
+            # SQLite turns "id IN (the batch's records)" into a list of every record its
+            # members ever worked on, then fetches each by rowid and drops those outside the
+            # service period: three times slower (20 against 6.5 ms over 12,000 projects)
+            # than probing the link and membership indexes for each record the date index
+            # yields. PostgreSQL hashes the IN list once, whatever its statistics say.
+            member = membership._base_manager.filter(
+                batch_id=batch.pk, commissioner_id=OuterRef("commissioner_id")
             )
-        )
-        has_commissioners = Exists(
-            link._base_manager.filter(**{model._meta.model_name: OuterRef("pk")})
-        )
+            by_members = Q(
+                Exists(link._base_manager.filter(Exists(member), **{record: OuterRef("pk")}))
+            )
+        else:
+            members = membership._base_manager.filter(batch_id=batch.pk).values("commissioner_id")
+            by_members = Q(
+                pk__in=link._base_manager.filter(commissioner_id__in=members).values(
+                    link._meta.get_field(record).attname
+                )
+            )
+        has_commissioners = Exists(link._base_manager.filter(**{record: OuterRef("pk")}))
         by_own_field = Q(batch_id=batch.pk) & ~Q(has_commissioners)
         condition |= Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end}) & (
             by_members | by_own_field

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.db import connections
-from django.db.models import Count, Model, QuerySet
+from django.db import connection, connections
+from django.db.models import Count, F, Model, QuerySet, TextField
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
@@ -97,14 +99,26 @@ def _querydict(params: Params | None) -> QueryDict:
 def driver_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
     """Return the rows of a ``values_list`` query as the database driver gives them.
 
-    Without Django's per-value converters (SQLite hands dates over as ISO text, which Django
-    parses one value at a time): for the thousands of rows a dashboard figure may read, where
-    the caller needs each distinct date only once.
+    Without Django's per-value converters: for the thousands of rows a dashboard figure may
+    read. Select dates with :func:`driver_date` to have each distinct one parsed only once.
     """
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def driver_date(name: str) -> Combinable:
+    """Return date column ``name`` as :func:`driver_rows` should read it in bulk.
+
+    On SQLite as its ISO text: the driver would otherwise parse every value with Django's
+    converter, in Python (~1 µs each; a big batch's dashboard reads ~12,000 dates, a few
+    hundred distinct), so callers parse each distinct text once. Elsewhere the date itself,
+    which psycopg makes in C.
+    """
+    if connection.vendor == "sqlite":
+        return Cast(name, TextField())
+    return F(name)
 
 
 def records(user: Any, slug: str, params: Params | None = None) -> QuerySet:

@@ -26,7 +26,7 @@ from tepai.programs.models import Batch
 from tepai.projects.models import CONTRACT_KINDS, PROVINCIAL_OR_HIGHER, Project, ProjectKind
 from tepai.reports.attribution import attributed
 from tepai.reports.periods import Period, within
-from tepai.web.figures import driver_rows
+from tepai.web.figures import driver_date, driver_rows
 
 __all__ = ["ACTIVITY_KPIS", "PROJECT_KPIS", "KpiDays", "kpi_days"]
 
@@ -119,7 +119,7 @@ class KpiDays:
 
 
 class _Days:
-    """Dates as the database driver returns them (SQLite: ISO text), each parsed once."""
+    """Dates as :func:`~tepai.web.figures.driver_date` reads them, each parsed once."""
 
     def __init__(self) -> None:
         self.parsed: dict[object, datetime.date] = {}
@@ -149,12 +149,12 @@ def kpi_days(batch: Batch | None, span: Period | None) -> KpiDays:
     day = _Days()
     activities = within(attributed(Activity.objects.order_by(), batch), "date", span)
     metric_of = {kind: metric for metric, kind in ACTIVITY_KPIS.items()}
-    kinds = [*metric_of, ActivityKind.ENTERPRISE_SERVICE]
     record = Case(When(kind__in=_ONE_BY_ONE, then=F("pk")), default=None)
-    rows = (
-        activities.filter(kind__in=kinds)
-        .values_list("date", "kind", record)
-        .annotate(total=Sum("quantity"))
+    # Every kind, the few others skipped below: a condition on the kind would make SQLite
+    # walk the kind index and read each record's row instead of the date index that holds
+    # all these columns (activity_kpi_days).
+    rows = activities.values_list(driver_date("date"), "kind", record).annotate(
+        total=Sum("quantity")
     )
     amounts: dict[str, dict[datetime.date, int]] = {
         metric: defaultdict(int) for metric in (*ACTIVITY_KPIS, *PROJECT_KPIS)
@@ -166,14 +166,18 @@ def kpi_days(batch: Batch | None, span: Period | None) -> KpiDays:
         if kind == ActivityKind.ENTERPRISE_SERVICE:
             service_days[pk] = when
             continue
+        if kind not in metric_of:
+            continue
         amounts[metric_of[kind]][when] += total or 0
         if kind == ActivityKind.VARIETY:
             varieties.append((when, pk))
     served: dict[datetime.date, set[int]] = defaultdict(set)
     if service_days:
-        # Every service record of the span, the batch's or not: cheaper than selecting the
-        # batch's again, and those of the batch are known from the rows above.
-        span_service = within(Activity.objects.order_by(), "date", span).filter(
+        # Every service record dated between the batch's first and last, the batch's or not:
+        # cheaper than selecting the batch's again, and those of the batch are known from
+        # the rows above.
+        dated = Period(min(service_days.values()), max(service_days.values()))
+        span_service = within(Activity.objects.order_by(), "date", dated).filter(
             kind=ActivityKind.ENTERPRISE_SERVICE
         )
         links = Activity.enterprises.through._base_manager.filter(
@@ -188,7 +192,7 @@ def kpi_days(batch: Batch | None, span: Period | None) -> KpiDays:
     # Every project, not only those the KPIs count: the same rows give the projects per
     # enterprise cluster (the chart by cluster), saving another pass over the batch's records.
     by_cluster: dict[str | None, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
-    rows = projects.values_list("signed_on", "enterprise__cluster").annotate(
+    rows = projects.values_list(driver_date("signed_on"), "enterprise__cluster").annotate(
         **counted, projects=Count("*")
     )
     for signed_on, cluster, *counts, total in driver_rows(rows):

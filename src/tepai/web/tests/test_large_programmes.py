@@ -22,9 +22,11 @@ from tepai.demands.models import Demand
 from tepai.institutions.models import Institution
 from tepai.outcomes.models import Outcome
 from tepai.projects.models import Project
+from tepai.reports.attribution import attributed, record_batches
 from tepai.reports.batch_stats import batch_report
 from tepai.web.dashboard import average_age
 from tepai.web.figures import grouped_figures, list_url, tally
+from tepai.web.kpi_days import kpi_days
 from tepai.web.registries.query import matching
 from tepai.web.tests.conftest import World
 
@@ -152,3 +154,37 @@ def test_grouping_across_many_to_many_groups_the_link_tables_of_the_records(
         # From the selected projects' links to their members' centres, not the other way.
         assert searches[0].startswith("SEARCH l "), plan
         assert "SCAN s" not in plan
+
+
+def _sqlite_plan(sql: str, params: Any = ()) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL hashes")
+def test_a_batch_s_records_are_found_by_date_and_a_probe_of_each_one_s_members(
+    world: World,
+) -> None:
+    # On SQLite "id IN (every record the batch's members worked on)" listed them all and read
+    # each by its rowid (projects of batch 2: 20 ms against 6.5 ms for probing the link and
+    # membership indexes of each project the date index yields).
+    projects = attributed(Project.objects.order_by(), world.batch).values("pk")
+    sql, params = projects.query.sql_with_params()
+    plan = _sqlite_plan(sql, params)
+    assert not any(step.startswith("LIST SUBQUERY") for step in plan), plan
+    assert any("commissioner_batches" in step and "batch_id=?" in step for step in plan), plan
+    assert [p.pk for p in attributed(Project.objects.order_by("pk"), world.batch)] == [
+        p.pk for p in Project.objects.order_by("pk") if world.batch in record_batches(p)
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_kpis_per_day_are_read_from_their_indexes_alone(world: World) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        kpi_days(world.batch, None)
+    grouped = [q["sql"] for q in captured if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 2
+    for sql, index in zip(grouped, ("activity_kpi_days", "project_kpi_days"), strict=True):
+        plan = _sqlite_plan(sql)
+        assert f"USING COVERING INDEX {index}" in plan[0], plan
