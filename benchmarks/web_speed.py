@@ -96,6 +96,28 @@ def _filter_param(registry: Any, user: Any) -> dict[str, str]:
     return {}
 
 
+def _site_searches(user: Any) -> Iterator[tuple[str, str, int]]:
+    """Yield the site search (/search/, issue 11) for a commissioner's name, its pinyin
+    initials and full pinyin, a research field and a word of a demand's title."""
+    from django.urls import reverse
+
+    from tepai.accounts.permissions import visible
+    from tepai.commissioners.models import Commissioner
+    from tepai.demands.models import Demand
+
+    person = visible(user, Commissioner.objects.order_by("pk")).first()
+    demand = visible(user, Demand.objects.order_by("pk")).values_list("title", flat=True).first()
+    words = {}
+    if person is not None:
+        words = {"name": person.name, "initials": person.name_initials}
+        words["pinyin"] = person.name_pinyin
+        words["field"] = (person.research_fields or ["纺织"])[0]
+    if demand:
+        words["demand"] = demand[len(demand) // 2 - 1 :][:2]
+    for label, word in words.items():
+        yield f"search {label}", f"{reverse('search:search')}?{urlencode({'q': word})}", 0
+
+
 def pages(user: Any, period: str = "") -> Iterator[tuple[str, str, int]]:
     """Yield (page name, URL, rows in the list) of every page ``user`` is timed on.
 
@@ -113,6 +135,7 @@ def pages(user: Any, period: str = "") -> Iterator[tuple[str, str, int]]:
     yield "dashboard", reverse("web:dashboard"), 0
     if period:
         yield f"dashboard {period}", f"{reverse('web:dashboard')}?period={period}", 0
+    yield from _site_searches(user)
     for slug, registry in REGISTRIES.items():
         if not may_read(user, slug):
             continue

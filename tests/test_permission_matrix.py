@@ -210,6 +210,14 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
     "user_password_reset": _rules(Rule(ADMIN, "user:enterprise")),
     "user_unlock": _rules(Rule(ADMIN, "user:enterprise", method="POST", status=302)),
     "user_two_factor_reset": _rules(Rule(ADMIN, "user:enterprise", method="POST", status=302)),
+    "user_bulk_create": _rules(Rule(ADMIN), Rule(ADMIN, method="POST", status=None)),
+    "user_edit": _rules(Rule(ADMIN, "user:enterprise")),
+    "user_deactivate": _rules(
+        Rule(ADMIN, "user:enterprise"), Rule(ADMIN, "user:enterprise", method="POST", status=302)
+    ),
+    "user_reactivate": _rules(
+        Rule(ADMIN, "user:enterprise"), Rule(ADMIN, "user:enterprise", method="POST", status=302)
+    ),
     # The code step and first enrolment come between password and session: public pages that
     # send anyone without a passed password step back to the sign-in page.
     "login_verify": _rules(Rule(SIGNED_IN, public=True, status=None)),
@@ -223,6 +231,11 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
     "audit_log": _rules(Rule(STAFF)),
     # Dashboard (总览): every role's home page.
     "web:dashboard": _rules(Rule(SIGNED_IN)),
+    # The site search (issue 11): every role, over what that role may read.
+    "search:search": _rules(Rule(SIGNED_IN)),
+    # The help pages (issue 11): every role reads every page, its own role's and the others'.
+    "help:index": _rules(Rule(SIGNED_IN)),
+    "help:topic": _rules(Rule(SIGNED_IN, "help-topic")),
     # Import is the programme office's job.
     "web:import": _rules(Rule(ADMIN)),
     "web:import-template": _rules(Rule(ADMIN, "registry")),
@@ -247,7 +260,7 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
         )
     ),
     "engagements:withdraw": _rules(Rule(ADMIN, "proposal", method="POST", status=302)),
-    "engagements:review": _rules(Rule(ADMIN)),
+    "engagements:review": _rules(Rule(ADMIN), Rule(ADMIN, method="POST", status=302)),
     "engagements:review-demand": _rules(
         Rule(ADMIN, "demand:pending-theirs", method="POST", status=302)
     ),
@@ -277,6 +290,21 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
         Rule(frozenset({E}), "project:mine", method="POST", status=302),
         Rule(NOBODY, "project:theirs", method="POST"),
     ),
+    # 待办 and reminders (issue 11): every role has its own (auditors an empty list); a
+    # reminder is marked read only by its owner (without an id: a message, back to the list).
+    "todo:todo": _rules(Rule(SIGNED_IN)),
+    "todo:notifications": _rules(Rule(SIGNED_IN)),
+    "todo:read": _rules(Rule(SIGNED_IN, method="POST", status=302)),
+    "todo:read-all": _rules(Rule(SIGNED_IN, method="POST", status=302)),
+    # The contract step (issue 11): the enterprise completes its own drafts, administrators
+    # complete and confirm any; the scan goes to whoever may read the project.
+    "projects:contracts": _rules(Rule(frozenset({A, E}))),
+    "projects:contract": _rules(
+        Rule(frozenset({A, E}), "project:draft-mine"), Rule(ADMIN, "project:draft-theirs")
+    ),
+    "projects:contract-scan": _rules(
+        Rule(READERS, "project:draft-mine"), Rule(STAFF, "project:draft-theirs")
+    ),
 }
 
 API_RULES: dict[str, tuple[Rule, ...]] = {
@@ -295,6 +323,10 @@ API_RULES: dict[str, tuple[Rule, ...]] = {
         Rule(STAFF, "demand:published-theirs"),
     ),
     "api:reports-kpi": _rules(Rule(STAFF)),
+    "api:projects-confirm": _rules(
+        Rule(ADMIN, "project:draft-mine", method="POST", status=None),
+        Rule(ADMIN, "project:draft-theirs", method="POST", status=None),
+    ),
 }
 
 POLICY: dict[str, tuple[Rule, ...]] = {
@@ -476,6 +508,16 @@ def _seed() -> Seeded:
     project_theirs = make_project(
         title="果品分选开发", enterprise=theirs, batch=batch, commissioners=[colleague]
     )
+    drafts = {
+        "project:draft-mine": make_project(
+            title="印染数字化", enterprise=mine, commissioners=[me], state="draft"
+        ),
+        "project:draft-theirs": make_project(
+            title="果品冷链", enterprise=theirs, commissioners=[colleague], state="draft"
+        ),
+    }
+    for draft in drafts.values():
+        draft.attachment.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     activity_mine = make_activity(batch=batch, commissioners=[me], enterprises=[mine])
     activity_theirs = make_activity(batch=batch, commissioners=[colleague], enterprises=[theirs])
     for activity in (activity_mine, activity_theirs):
@@ -520,6 +562,7 @@ def _seed() -> Seeded:
         ),
         "project:mine": project_mine,
         "project:theirs": project_theirs,
+        **drafts,
         "activity:mine": activity_mine,
         "activity:theirs": activity_theirs,
         "proposal": proposal,
@@ -553,6 +596,8 @@ def _value(param: str, rule: Rule | None, route: Route, seeded: Seeded) -> Any:
             return "0123456789abcdef"
         if rule.subject == "registry":
             return "commissioners"
+        if rule.subject == "help-topic":
+            return "admin"  # the administrators' page, read by every role
         return seeded.subjects[rule.subject].pk
     # The Django admin's routes: the first record of the model the name is about.
     if param == "app_label":
@@ -706,3 +751,59 @@ def test_a_form_post_without_the_csrf_token_is_refused(seeded: Seeded) -> None:
     )
     assert api.status_code == 403
     assert seeded.subjects["institution"].__class__.objects.count() == before
+
+
+# ----- search (issue 11) ---------------------------------------------------------------------
+# Words that between them reach every seeded demand, project, enterprise, outcome, case and
+# commissioner (titles, names, pinyin initials, research fields), drafts and others' included.
+SEARCH_WORDS = ("印染", "果品", "阿克苏", "纺", "冷库", "张三", "zs", "ls", "染色", "有限公司")
+
+
+@pytest.mark.parametrize("part", (A, C, E, U), ids=str)
+def test_search_results_stay_within_what_the_role_may_see(part: Role, seeded: Seeded) -> None:
+    from tepai.accounts.permissions import visible
+
+    client = _client(part, seeded)
+    user = seeded.users[part]
+    seen: set[tuple[str, int]] = set()
+    for q in SEARCH_WORDS:
+        response = client.get(reverse("search:search"), {"q": q})
+        assert response.status_code == 200, q
+        for group in response.context["groups"]:
+            model = group.registry.model
+            allowed = set(visible(user, model._default_manager.all()).values_list("pk", flat=True))
+            for hit in group.hits:
+                assert hit.record.pk in allowed, f"{part} found {model.__name__} {hit.title} ({q})"
+                seen.add((group.registry.slug, hit.record.pk))
+            # The count is of the visible records too, not only the hits shown.
+            assert group.count <= len(allowed), (part, q, group.registry.slug)
+    subjects = seeded.subjects
+    # What each role must find, and what it must not, among the seeded records.
+    must = {"demand:published-mine", "project:mine", "enterprise:mine", "case", "outcome"}
+    never: set[str] = set()
+    if part == C:
+        never = {"demand:draft-mine", "demand:pending-theirs", "project:theirs"}
+    if part == E:
+        never = {"demand:published-theirs", "demand:pending-theirs", "project:theirs"}
+        never.add("enterprise:theirs")
+    for name in must:
+        slug = {"demand": "demands", "project": "projects", "enterprise": "enterprises"}.get(
+            name.split(":")[0], name + "s"
+        )
+        assert (slug, subjects[name].pk) in seen, f"{part} did not find {name}"
+    for name in never:
+        slug = {"demand": "demands", "project": "projects", "enterprise": "enterprises"}[
+            name.split(":")[0]
+        ]
+        assert (slug, subjects[name].pk) not in seen, f"{part} found {name}"
+    if part in (A, U):
+        assert ("demands", subjects["demand:draft-mine"].pk) in seen
+
+
+@pytest.mark.parametrize("part", (A, C, E, U), ids=str)
+def test_search_never_matches_a_masked_or_personal_field(part: Role, seeded: Seeded) -> None:
+    client = _client(part, seeded)
+    # The seeded phones (张三 13800001234, the enterprise 13700001111), whole and in part.
+    for q in ("13800001234", "0001234", "13700001111", "7000011"):
+        response = client.get(reverse("search:search"), {"q": q})
+        assert response.context["groups"] == [], (part, q)

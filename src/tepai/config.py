@@ -16,12 +16,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 __all__ = [
     "ConfigError",
     "DatabaseConfig",
+    "EmailConfig",
     "env_bool",
     "env_choice",
     "env_int",
     "env_list",
     "env_path",
     "parse_database_url",
+    "parse_email_url",
     "secret_key",
 ]
 
@@ -169,3 +171,84 @@ def secret_key(home: Path, *, debug: bool) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(generated + "\n")
     return generated
+
+
+# ----- e-mail for reminders (issue 11) ---------------------------------------------------------
+@dataclass(frozen=True)
+class EmailConfig:
+    """The SMTP server ``tepai remind`` sends through, in the shape Django's EMAIL_* need."""
+
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    from_address: str = ""
+    timeout: int = 30
+
+
+_EMAIL_OPTIONS = {"tls", "ssl", "from", "timeout"}
+
+
+def _email_error(url: str, reason: str) -> ConfigError:
+    # The password never appears in the message (it goes to logs and terminals).
+    shown = urlsplit(url)
+    if shown.password:
+        netloc = shown.netloc.replace(f":{shown.password}@", ":***@")
+        url = shown._replace(netloc=netloc).geturl()
+    return ConfigError(f"TEPAI_EMAIL_URL={url!r}: {reason}")
+
+
+def parse_email_url(url: str) -> EmailConfig | None:
+    """Return the SMTP server of ``url``, or None for "" (no e-mail).
+
+    ``smtp://user:password@host:587?tls=1&from=tepai@example.gov.cn`` (STARTTLS),
+    ``smtps://user:password@host:465`` (TLS from the start, like ``?ssl=1``), ``smtp://host``
+    (port 25, no login). User and password are percent-encoded (``@`` as ``%40``);
+    ``timeout`` is in seconds (default 30).
+    """
+    url = url.strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps"):
+        raise _email_error(url, f"unsupported scheme {scheme!r}; use smtp:// or smtps://")
+    if not parts.hostname:
+        raise _email_error(url, "the host name is missing (smtp://user:password@host:587)")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise _email_error(url, "bad port (a number from 1 to 65535)") from exc
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - _EMAIL_OPTIONS)
+    if unknown:
+        raise _email_error(
+            url, f"unknown option {unknown[0]!r}; known: {', '.join(sorted(_EMAIL_OPTIONS))}"
+        )
+    flags = {}
+    for name in ("tls", "ssl"):
+        value = query.get(name, [""])[-1].strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise _email_error(url, f"{name}={value!r} is not a yes/no value (1/0, true/false)")
+        flags[name] = value in _TRUE
+    use_ssl = flags["ssl"] or scheme == "smtps"
+    if use_ssl and flags["tls"]:
+        raise _email_error(url, "tls (STARTTLS) and ssl/smtps exclude each other; choose one")
+    sender = query.get("from", [""])[-1].strip()
+    if sender and ("@" not in sender or any(c.isspace() for c in sender)):
+        raise _email_error(url, f"from={sender!r} is not an e-mail address")
+    timeout_text = query.get("timeout", ["30"])[-1].strip()
+    if not timeout_text.isdigit() or not 1 <= int(timeout_text) <= 600:
+        raise _email_error(url, f"timeout={timeout_text!r}: seconds from 1 to 600")
+    return EmailConfig(
+        host=parts.hostname,
+        port=port or (465 if use_ssl else 25),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=flags["tls"],
+        use_ssl=use_ssl,
+        from_address=sender or f"tepai@{parts.hostname}",
+        timeout=int(timeout_text),
+    )

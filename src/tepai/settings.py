@@ -13,6 +13,7 @@ from tepai.config import (
     env_list,
     env_path,
     parse_database_url,
+    parse_email_url,
     secret_key,
 )
 
@@ -61,7 +62,10 @@ INSTALLED_APPS = [
     "tepai.accounts",
     "tepai.audit",
     "tepai.engagements",
+    "tepai.todo",
     "tepai.web",
+    "tepai.search",  # the site search (issue 11)
+    "tepai.help",  # the help pages /help/ (issue 11)
     "tepai.api",
     "tepai.demo",
 ]
@@ -201,8 +205,23 @@ TEPAI_REPORT_WORKERS = 2
 # this many seconds (tepai.web.dashboard_cache); 0 builds them for every request.
 TEPAI_DASHBOARD_CACHE_SECONDS = 60
 
+# E-mail: only `tepai remind` sends any, and only when TEPAI_EMAIL_URL names an SMTP server
+# (issue 11); without it nothing is sent (the dummy backend drops every message).
+_email = parse_email_url(os.environ.get("TEPAI_EMAIL_URL", ""))
+TEPAI_EMAIL_ENABLED = _email is not None
+if _email is None:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+    EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _email.use_tls, _email.use_ssl, _email.timeout
+    DEFAULT_FROM_EMAIL = _email.from_address
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form sent with an expired or missing CSRF token gets tepai's own page (issue 11).
+CSRF_FAILURE_VIEW = "tepai.web.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -98,10 +98,20 @@ def test_a_demand_goes_from_posting_to_a_signed_project(
     project = Project.objects.get(demand=demand)
     assert list(project.commissioners.all()) == [world.me]
     demand.refresh_from_db()
-    assert demand.status == DemandStatus.SIGNED
+    assert demand.status == DemandStatus.MATCHING  # a draft contract until confirmed
 
-    # 6. The project is in the projects list, and the dashboard counts it.
+    # 6. The administrator completes and confirms the contract (tests/browser/
+    # test_browser_contract.py follows this step in detail): the demand is signed.
     login(page, world.admin)
+    page.goto(f"/contracts/{project.pk}/")
+    page.fill("input[name=amount]", "20")
+    page.locator("button", has_text="保存并确认合同").click()
+    expect(page.locator(".messages")).to_contain_text("已确认")
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.SIGNED
+    project.refresh_from_db()
+
+    # 7. The project is in the projects list, and the dashboard counts it.
     page.goto("/projects/")
     expect(page.locator("table")).to_contain_text(project.title)
     screenshot(page, "registry-list")

@@ -9,15 +9,18 @@ from django.contrib.auth import authenticate, get_user_model, password_validatio
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts import lockout
+from tepai.accounts.labels import commissioner_label, commissioners_for_labels
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner
 from tepai.enterprises.models import Enterprise
+from tepai.programs.models import Batch
 
 
 class LoginForm(AuthenticationForm):
@@ -121,24 +124,47 @@ class _NewPasswordMixin(forms.Form):
                 self.add_error("password1", error)
 
 
+class CommissionerChoiceField(forms.ModelChoiceField):
+    """A commissioner chosen by "王磊（浙江大学，第二批，1981）", so namesakes differ."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return commissioner_label(obj)
+
+
+def _commissioner_field() -> CommissionerChoiceField:
+    return CommissionerChoiceField(
+        label=_("对应特派员"),
+        queryset=commissioners_for_labels(Commissioner.objects.order_by("name", "pk")),
+        required=False,
+        help_text=_("角色为特派员时必填；括号内为工作单位、批次和出生年份，用于区分同名者"),
+    )
+
+
+def _enterprise_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("对应企业"),
+        queryset=Enterprise.objects.order_by("name"),
+        required=False,
+        help_text=_("角色为企业用户时必填"),
+    )
+
+
+def _clean_linked_record(form: forms.Form, data: dict[str, Any]) -> None:
+    role = data.get("role")
+    if role == Role.COMMISSIONER and not data.get("commissioner"):
+        form.add_error("commissioner", _("特派员账号必须关联一名特派员。"))
+    if role == Role.ENTERPRISE and not data.get("enterprise"):
+        form.add_error("enterprise", _("企业用户账号必须关联一家企业。"))
+
+
 class AccountCreateForm(_NewPasswordMixin):
     """A new platform account: user name, role, the record it acts for, initial password."""
 
     username = forms.CharField(label=_("用户名"), max_length=150)
     first_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    commissioner = forms.ModelChoiceField(
-        label=_("对应特派员"),
-        queryset=Commissioner.objects.order_by("name"),
-        required=False,
-        help_text=_("角色为特派员时必填"),
-    )
-    enterprise = forms.ModelChoiceField(
-        label=_("对应企业"),
-        queryset=Enterprise.objects.order_by("name"),
-        required=False,
-        help_text=_("角色为企业用户时必填"),
-    )
+    commissioner = _commissioner_field()
+    enterprise = _enterprise_field()
 
     field_order = ["username", "first_name", "role", "commissioner", "enterprise"]
 
@@ -152,11 +178,7 @@ class AccountCreateForm(_NewPasswordMixin):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        role = data.get("role")
-        if role == Role.COMMISSIONER and not data.get("commissioner"):
-            self.add_error("commissioner", _("特派员账号必须关联一名特派员。"))
-        if role == Role.ENTERPRISE and not data.get("enterprise"):
-            self.add_error("enterprise", _("企业用户账号必须关联一家企业。"))
+        _clean_linked_record(self, data)
         self._clean_passwords()
         return data
 
@@ -215,3 +237,49 @@ class PasswordResetForm(_NewPasswordMixin):
         Account.objects.filter(pk=account.pk).update(must_change_password=True)
         account.must_change_password = True
         return account
+
+
+class RoleChangeForm(forms.Form):
+    """An account's new role and the record it acts for, confirmed by a tick."""
+
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    commissioner = _commissioner_field()
+    enterprise = _enterprise_field()
+    confirm = forms.BooleanField(
+        label=_("我确认变更：该用户的接口令牌将被撤销，已登录的会话将结束"),
+        error_messages={"required": _("确认：请勾选确认后再保存角色变更。")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _clean_linked_record(self, data)
+        return data
+
+
+def _batch_label(batch: Batch) -> str:
+    return _("%(name)s（%(count)d 人）") % {"name": batch.name, "count": batch.member_count}
+
+
+class BatchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _batch_label(obj)
+
+
+class BulkAccountsForm(forms.Form):
+    """The batch whose roster gets 特派员 accounts."""
+
+    batch = BatchChoiceField(
+        label=_("批次"),
+        queryset=Batch.objects.none(),
+        empty_label=_("请选择批次"),
+        error_messages={
+            "required": _("批次：请选择要创建账号的批次。"),
+            "invalid_choice": _("批次：所选批次不存在。"),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = Batch.objects.annotate(  # type: ignore[attr-defined]
+            member_count=Count("commissioners")
+        ).order_by("dispatch_date", "name")

@@ -3,7 +3,7 @@ user administration."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from tepai.accounts import two_factor_views, views
+from tepai.accounts import bulk_views, two_factor_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -25,6 +25,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/bulk/", bulk_views.user_bulk_create, name="user_bulk_create"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/password/", views.user_password_reset, name="user_password_reset"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path(

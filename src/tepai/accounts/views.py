@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tepai.accounts import lockout, signin, two_factor
+from tepai.accounts import administration, lockout, signin, two_factor
 from tepai.accounts.decorators import role_required
-from tepai.accounts.forms import AccountCreateForm, LoginForm, PasswordResetForm
+from tepai.accounts.forms import AccountCreateForm, LoginForm, PasswordResetForm, RoleChangeForm
+from tepai.accounts.labels import commissioner_label
 from tepai.accounts.models import Account
-from tepai.accounts.roles import Role
+from tepai.accounts.roles import Role, role_of
 from tepai.audit import actions
 from tepai.audit.log import record
 
@@ -73,7 +74,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     """List every user with role, linked record and lock state."""
     users = (
         get_user_model()
-        ._default_manager.select_related("account", "account__commissioner", "account__enterprise")
+        ._default_manager.select_related(
+            "account", "account__commissioner__institution", "account__enterprise"
+        )
+        .prefetch_related("account__commissioner__batches")
         .order_by("username")
     )
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -90,8 +94,10 @@ def _rows(users: Any) -> list[dict[str, Any]]:
     for user in users:
         account = getattr(user, "account", None)
         linked = ""
-        if account is not None:
-            linked = str(account.commissioner or account.enterprise or "")
+        if account is not None and account.commissioner is not None:
+            linked = commissioner_label(account.commissioner)
+        elif account is not None:
+            linked = str(account.enterprise or "")
         rows.append(
             {
                 "user": user,
@@ -169,3 +175,90 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponseRedirect
         % {"name": user.get_username()},
     )
     return redirect("user_list")
+
+
+def _linked_label(user: Any) -> str:
+    account = getattr(user, "account", None)
+    if account is None:
+        return ""
+    if account.commissioner is not None:
+        return commissioner_label(account.commissioner)
+    return str(account.enterprise or "")
+
+
+@role_required(Role.ADMIN)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An account's settings: change its role (confirmed), and the way to (de)activate it."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    account = getattr(user, "account", None)
+    role = role_of(user)
+    initial = {
+        "role": role or "",
+        "commissioner": getattr(account, "commissioner_id", None),
+        "enterprise": getattr(account, "enterprise_id", None),
+    }
+    form = RoleChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = administration.change_role(
+                user,
+                Role(data["role"]),
+                commissioner=data["commissioner"],
+                enterprise=data["enterprise"],
+                by=request.user,
+                request=request,
+            )
+        except administration.AccountChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    _("已把“%(name)s”的角色改为%(role)s；其接口令牌已撤销，登录会话已结束。")
+                    % {"name": user.get_username(), "role": Role(data["role"]).label},
+                )
+            else:
+                messages.info(request, _("角色未变化。"))
+            return redirect("user_list")
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {"form": form, "target": user, "role": role, "linked": _linked_label(user)},
+    )
+
+
+def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            administration.set_active(user, active, by=request.user, request=request)
+        except administration.AccountChangeRefused as refused:
+            error = str(refused)
+        else:
+            done = (
+                _("已启用账号“%(name)s”。")
+                if active
+                else _("已停用账号“%(name)s”：其接口令牌已撤销，登录会话已结束。")
+            )
+            messages.success(request, done % {"name": user.get_username()})
+            return redirect("user_list")
+    return render(
+        request,
+        "accounts/user_confirm_active.html",
+        {"target": user, "active": active, "linked": _linked_label(user), "error": error},
+        status=409 if error else 200,
+    )
+
+
+@role_required(Role.ADMIN)
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (GET) and deactivate (POST) an account: it can no longer sign in."""
+    return _set_active(request, pk, active=False)
+
+
+@role_required(Role.ADMIN)
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (GET) and reactivate (POST) a deactivated account."""
+    return _set_active(request, pk, active=True)

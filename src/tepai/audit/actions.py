@@ -31,6 +31,9 @@ TWO_FACTOR_RESET = "two_factor_reset"
 TWO_FACTOR_FAILED = "two_factor_failed"
 RECOVERY_CODES_NEW = "recovery_codes_new"
 RECOVERY_CODE_USED = "recovery_code_used"
+ACCOUNTS_BULK_CREATE = "accounts_bulk_create"
+ACCOUNT_DEACTIVATE = "account_deactivate"
+ACCOUNT_REACTIVATE = "account_reactivate"
 
 LABELS: dict[str, Promise] = {
     CREATE: _("新增"),
@@ -56,6 +59,9 @@ LABELS: dict[str, Promise] = {
     TWO_FACTOR_FAILED: _("动态验证码错误"),
     RECOVERY_CODES_NEW: _("生成恢复码"),
     RECOVERY_CODE_USED: _("使用恢复码"),
+    ACCOUNTS_BULK_CREATE: _("批量创建账号"),
+    ACCOUNT_DEACTIVATE: _("停用账号"),
+    ACCOUNT_REACTIVATE: _("启用账号"),
 }
 
 

@@ -69,8 +69,62 @@ def _field_label(field: Any, name: str) -> str:
     return str(related._meta.verbose_name_plural) if related is not None else name
 
 
-def _field_value(field: Any, value: Any) -> str:
-    """Return ``value`` as display text, choice codes shown by their label ("草稿")."""
+# The names of related records an entry's values point to: (model, primary key) → name.
+RelatedNames = dict[tuple[type[models.Model], int], str]
+
+
+def _related_model(field: Any) -> type[models.Model] | None:
+    """Return the model a foreign key or many-to-many ``field`` points to (None otherwise)."""
+    if field is None or not getattr(field, "is_relation", False) or not field.concrete:
+        return None
+    return field.related_model  # type: ignore[no-any-return]
+
+
+def _ids(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def related_names(entries: list[AuditEntry]) -> RelatedNames:
+    """Return the names of the records the entries' foreign keys point to, one query per model.
+
+    Entries keep the ids (``enterprise: 7``); an auditor needs the names ("对应企业 7" says
+    nothing). Records deleted since are simply absent.
+    """
+    wanted: dict[type[models.Model], set[int]] = {}
+    for entry in entries:
+        model = model_for(entry.model_label)
+        for values in (entry.before, entry.after):
+            if not isinstance(values, dict):
+                continue
+            for name, value in values.items():
+                related = _related_model(_field(model, name))
+                if related is not None:
+                    wanted.setdefault(related, set()).update(_ids(value))
+    names: RelatedNames = {}
+    for related, ids in wanted.items():
+        for record in related._base_manager.filter(pk__in=ids):
+            names[related, record.pk] = str(record)
+    return names
+
+
+def _related_value(related: type[models.Model], value: Any, names: RelatedNames) -> str:
+    """Return ids as "name（#id）", "#id（已删除）" for records that no longer exist."""
+    shown = []
+    for pk in _ids(value):
+        name = names.get((related, pk))
+        shown.append(
+            f"{name}（#{pk}）" if name is not None else _("#%(id)s（已删除）") % {"id": pk}
+        )
+    return mask_text("、".join(shown)) if shown else format_value(value)
+
+
+def _field_value(field: Any, value: Any, names: RelatedNames | None = None) -> str:
+    """Return ``value`` as display text: choice codes by their label ("草稿"), related
+    records by their name."""
+    related = _related_model(field)
+    if related is not None and names is not None and _ids(value):
+        return _related_value(related, value, names)
     choices = getattr(field, "flatchoices", None) if field is not None else None
     if choices and value is not None and not isinstance(value, list | dict):
         labels = {str(code): label for code, label in choices}
@@ -89,20 +143,26 @@ class DiffRow:
     changed: bool
 
 
-def diff_rows(entry: AuditEntry) -> list[DiffRow]:
-    """Return the before/after rows of ``entry`` in field order, masked for display."""
+def diff_rows(entry: AuditEntry, names: RelatedNames | None = None) -> list[DiffRow]:
+    """Return the before/after rows of ``entry`` in field order, masked for display.
+
+    ``names`` (from :func:`related_names` over a page of entries) shows related records by
+    name; without it they are looked up for this entry alone.
+    """
+    if names is None:
+        names = related_names([entry])
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     model = model_for(entry.model_label)
-    names = list(before) + [name for name in after if name not in before]
+    fields = list(before) + [name for name in after if name not in before]
     rows = []
-    for name in names:
+    for name in fields:
         field = _field(model, name)
         rows.append(
             DiffRow(
                 field=_field_label(field, name),
-                before=_field_value(field, before.get(name)) if name in before else "",
-                after=_field_value(field, after.get(name)) if name in after else "",
+                before=_field_value(field, before.get(name), names) if name in before else "",
+                after=_field_value(field, after.get(name), names) if name in after else "",
                 # An update logs only the fields that changed; masked values of two different
                 # phones can look alike (138****1234), so their equality proves nothing.
                 changed=name in before and name in after,

@@ -20,15 +20,23 @@ HIDDEN = "******"
 
 
 def tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    """Return the concrete fields the log records; auto_now timestamps change on every save."""
+    """Return the concrete fields the log records.
+
+    Not auto_now timestamps (they change on every save), nor the search keys a model derives
+    from its own fields (``SEARCH_KEY_FIELDS``: pinyin of a renamed person is no news to an
+    auditor who sees the new name).
+    """
     return list(_tracked_fields(model))
 
 
 @functools.cache
 def _tracked_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     # Models and their fields are fixed once the app registry is ready.
+    derived = set(getattr(model, "SEARCH_KEY_FIELDS", ()))
     return tuple(
-        field for field in model._meta.concrete_fields if not getattr(field, "auto_now", False)
+        field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "auto_now", False) and field.name not in derived
     )
 
 

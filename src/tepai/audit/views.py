@@ -11,7 +11,14 @@ from django.shortcuts import render
 from tepai.accounts.decorators import role_required
 from tepai.accounts.roles import Role
 from tepai.audit import actions
-from tepai.audit.display import DiffRow, detail_rows, diff_rows, model_name
+from tepai.audit.display import (
+    DiffRow,
+    RelatedNames,
+    detail_rows,
+    diff_rows,
+    model_name,
+    related_names,
+)
 from tepai.audit.forms import AuditSearchForm
 from tepai.audit.models import AuditEntry
 from tepai.core.personal_data import mask_text
@@ -33,7 +40,7 @@ class EntryView:
     detail: list[tuple[str, str]]
 
 
-def _view(entry: AuditEntry) -> EntryView:
+def _view(entry: AuditEntry, names: RelatedNames) -> EntryView:
     return EntryView(
         entry=entry,
         action=actions.label(entry.action),
@@ -42,7 +49,7 @@ def _view(entry: AuditEntry) -> EntryView:
         # Failed logins keep what was typed as the user name, often a phone number.
         actor=mask_text(entry.actor_username),
         path=mask_text(entry.path),
-        rows=diff_rows(entry),
+        rows=diff_rows(entry, names),
         detail=detail_rows(entry),
     )
 
@@ -53,6 +60,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET)
     entries = form.filter(AuditEntry.objects.order_by("-at", "-id"))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    names = related_names(shown)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,7 +70,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "entries": [_view(entry) for entry in page.object_list],
+            "entries": [_view(entry, names) for entry in shown],
             "query": query.urlencode(),
         },
     )

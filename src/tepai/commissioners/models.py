@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from tepai.core.choices import Degree, Gender, TitleLevel
 from tepai.core.cleaning import PartialDate, age_on
 from tepai.core.models import RegistryModel, unique_code_constraint
 from tepai.core.validators import phone_validator
+from tepai.search.pinyin import person_keys
 
 
 class DatePrecision(models.TextChoices):
@@ -61,11 +63,25 @@ class Commissioner(RegistryModel):
         blank=True,
         help_text=_("可同时承担的在研项目数；留空表示不限。已满的特派员不再被推荐。"),
     )
+    # Derived from the name and research fields on every save and by the bulk import
+    # (refresh_search_keys): found by "zs" / "zhangsan", listed in pinyin order (issue 11).
+    name_pinyin = models.CharField(
+        _("姓名拼音"), max_length=512, blank=True, default="", editable=False
+    )
+    name_initials = models.CharField(
+        _("姓名拼音首字母"), max_length=128, blank=True, default="", editable=False
+    )
+    name_sort = models.CharField(
+        _("姓名排序键"), max_length=512, blank=True, default="", editable=False, db_index=True
+    )
+    research_text = models.TextField(_("研究方向检索文本"), blank=True, default="", editable=False)
+
+    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort", "research_text")
 
     class Meta:
         verbose_name = _("科技特派员")
         verbose_name_plural = _("科技特派员")
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "name", "id"]
         permissions = [("view_personal_data", _("可查看特派员手机号码和邮箱"))]
         constraints = [
             unique_code_constraint("commissioner"),
@@ -76,6 +92,19 @@ class Commissioner(RegistryModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def refresh_search_keys(self) -> None:
+        """Derive the pinyin keys and the research-field text from the current values."""
+        keys = person_keys(self.name)
+        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
+        fields = self.research_fields if isinstance(self.research_fields, list) else []
+        self.research_text = " ".join(str(field) for field in fields)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def partial_birth_date(self) -> PartialDate:

@@ -12,7 +12,8 @@ The graph of possible moves is :data:`tepai.demands.models.ALLOWED_TRANSITIONS`;
   (草稿 → 待审核), take it back (待审核 → 草稿), or close it (草稿/待审核/已发布 → 已关闭);
 - the programme office makes every other move, except those that follow the engagement
   itself: 对接中 starts with the first proposal, returns to 已发布 when the last open proposal
-  ends, and 已签约 needs a signed project (contract) for the demand;
+  ends, and 已签约 needs a confirmed project (contract) for the demand — a draft contract from
+  a mutually accepted proposal keeps the demand 对接中 until an administrator confirms it;
 - sending a demand back (待审核 → 草稿) needs a note saying what to change; closing an
   engaged demand (对接中/已签约) needs a note saying why, and its open proposals are withdrawn
   with that note as the reason;
@@ -95,7 +96,8 @@ def _has_contract(demand: Demand) -> bool:
     # Imported here: projects depend on demands, not the other way round.
     from tepai.projects.models import Project
 
-    return Project.objects.filter(demand=demand).exists()
+    # A confirmed contract (issue 11): a draft agreed on the platform is not signed yet.
+    return Project.objects.counted().filter(demand=demand).exists()
 
 
 def check_move(demand: Demand, target: str, user: Any, note: str = "") -> None:
@@ -138,7 +140,7 @@ def check_move(demand: Demand, target: str, user: Any, note: str = "") -> None:
         )
     if target == S.SIGNED and not _has_contract(demand):
         raise WorkflowError(
-            _("需求“%(title)s”还没有项目合同：双方确认推荐后自动签约，或先登记该需求的项目合同")
+            _("需求“%(title)s”还没有已确认的项目合同：请先确认其待确认合同，或登记该需求的项目合同")
             % {"title": demand.title}
         )
     if (current, target) == (S.PENDING_REVIEW, S.DRAFT) and not note and role is Role.ADMIN:
@@ -193,7 +195,7 @@ def follow_engagement(demand: Demand, target: str, by: Any = None, note: str = "
         )
     if target == S.SIGNED and not _has_contract(demand):
         raise WorkflowError(
-            _("需求“%(title)s”还没有项目合同，不能标记为已签约") % {"title": demand}
+            _("需求“%(title)s”还没有已确认的项目合同，不能标记为已签约") % {"title": demand}
         )
     demand.transition_to(target, by=by if getattr(by, "pk", None) else None, note=note)
 

@@ -32,7 +32,7 @@ def _ids(queryset: QuerySet) -> list[int]:
 
 def contribution(commissioner: Commissioner) -> list[KpiFigure]:
     """Return the KPI figures counted over ``commissioner``'s projects and activities."""
-    projects = Project.objects.filter(commissioners=commissioner)
+    projects = Project.objects.counted().filter(commissioners=commissioner)
     activities = Activity.objects.filter(commissioners=commissioner)
     definitions = {d.key: d for d in KPI_DEFINITIONS}
     figures: dict[str, KpiFigure] = {}

@@ -8,12 +8,14 @@ may record an answer on a party's behalf); ``None`` means a trusted internal cal
 
 A proposal's life::
 
-    待回复 ──特派员接受──▶ 特派员已接受 ──企业接受──▶ 已确认签约 (project created)
+    待回复 ──特派员接受──▶ 特派员已接受 ──企业接受──▶ 已确认签约 (draft contract created)
        │   └─企业接受──▶ 企业已接受 ──特派员接受──┘
        └──任一方拒绝──▶ 已拒绝      管理员撤回 ──▶ 已撤回
 
-The demand follows: 已发布 → 对接中 on the first proposal, 对接中 → 已签约 when a proposal is
-accepted by both, and back to 已发布 when its last open proposal is declined or withdrawn.
+The demand follows: 已发布 → 对接中 on the first proposal, and back to 已发布 when its last
+open proposal is declined or withdrawn. Acceptance by both records a *draft* contract
+(issue 11): the demand stays 对接中 until an administrator confirms the completed contract
+(:mod:`tepai.projects.contracts`), which moves it to 已签约 and makes the KPIs count it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from tepai.engagements.models import (
     Response,
     ServiceRating,
 )
-from tepai.projects.models import Project, ProjectKind, ProjectStatus
+from tepai.projects.models import ContractState, Project, ProjectKind, ProjectStatus
 
 __all__ = [
     "EngagementError",
@@ -237,7 +239,12 @@ def _batch_of(commissioner: Commissioner) -> Any:
 
 
 def _sign(proposal: Proposal, by: Any) -> Project:
-    """Record the signing: a new project, or the demand's existing one for a team member."""
+    """Record the agreement: a new draft contract, or the demand's existing one for a team member.
+
+    The draft carries what the platform knows (the demand's title, the parties' names, today
+    as a provisional signing date) and no amount; the KPIs ignore it until it is completed
+    and confirmed (:mod:`tepai.projects.contracts`), and so the demand stays 对接中.
+    """
     demand = proposal.demand
     earlier = (
         Proposal.objects.filter(
@@ -260,21 +267,22 @@ def _sign(proposal: Proposal, by: Any) -> Project:
             kind=CONTRACT_KIND.get(demand.collaboration_mode, ProjectKind.OTHER),
             enterprise=demand.enterprise,
             demand=demand,
-            amount=demand.budget,
             signed_on=today,
             status=ProjectStatus.SIGNED,
+            state=ContractState.DRAFT,
+            client_party=demand.enterprise.name[:200],
+            contractor_party=_contractor_of(proposal.commissioner)[:200],
             batch=_batch_of(proposal.commissioner),
             description=_("经平台推荐对接签约（推荐编号 %(pk)s）") % {"pk": proposal.pk},
         )
     project.commissioners.add(proposal.commissioner)
-    if demand.status == DemandStatus.MATCHING:
-        workflow.follow_engagement(
-            demand,
-            DemandStatus.SIGNED,
-            by,
-            note=_("特派员%(name)s与企业双方确认对接") % {"name": proposal.commissioner.name},
-        )
     return project
+
+
+def _contractor_of(commissioner: Commissioner) -> str:
+    """Return the likely 受托方: the commissioner's institution, else the commissioner."""
+    institution = getattr(commissioner, "institution", None)
+    return institution.name if institution is not None else commissioner.name
 
 
 @transaction.atomic

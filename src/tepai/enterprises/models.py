@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tepai.core.choices import IndustryCluster
 from tepai.core.models import RegistryModel, unique_code_constraint
 from tepai.core.validators import credit_code_validator, phone_validator
+from tepai.search.pinyin import organisation_keys
 
 
 class EnterpriseSize(models.TextChoices):
@@ -43,10 +46,24 @@ class Enterprise(RegistryModel):
     contact_email = models.EmailField(_("电子邮箱"), blank=True, default="")
     description = models.TextField(_("企业简介"), blank=True, default="")
 
+    # Derived from the name on every save and by the bulk import (refresh_search_keys): found
+    # by pinyin or its initials, listed in pinyin order (issue 11).
+    name_pinyin = models.CharField(
+        _("名称拼音"), max_length=1200, blank=True, default="", editable=False
+    )
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=200, blank=True, default="", editable=False
+    )
+    name_sort = models.CharField(
+        _("名称排序键"), max_length=1400, blank=True, default="", editable=False, db_index=True
+    )
+
+    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort")
+
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
-        ordering = ["name"]
+        ordering = ["name_sort", "name"]
         permissions = [("view_personal_data", _("可查看企业联系人电话和邮箱"))]
         constraints = [
             unique_code_constraint("enterprise"),
@@ -59,3 +76,14 @@ class Enterprise(RegistryModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def refresh_search_keys(self) -> None:
+        """Derive the pinyin keys from the current name."""
+        keys = organisation_keys(self.name)
+        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tepai.core.choices import InstitutionType
 from tepai.core.models import RegistryModel, unique_code_constraint
+from tepai.search.pinyin import organisation_keys
 
 
 class Institution(RegistryModel):
@@ -19,11 +22,36 @@ class Institution(RegistryModel):
     province = models.CharField(_("所在省份"), max_length=32, blank=True, default="")
     description = models.TextField(_("简介"), blank=True, default="")
 
+    # Derived from the name on every save and by the bulk import (refresh_search_keys): found
+    # by pinyin or its initials, listed in pinyin order (issue 11).
+    name_pinyin = models.CharField(
+        _("名称拼音"), max_length=1200, blank=True, default="", editable=False
+    )
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=200, blank=True, default="", editable=False
+    )
+    name_sort = models.CharField(
+        _("名称排序键"), max_length=1400, blank=True, default="", editable=False, db_index=True
+    )
+
+    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort")
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["name"]
+        ordering = ["name_sort", "name"]
         constraints = [unique_code_constraint("institution")]
 
     def __str__(self) -> str:
         return self.name
+
+    def refresh_search_keys(self) -> None:
+        """Derive the pinyin keys from the current name."""
+        keys = organisation_keys(self.name)
+        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)

@@ -22,9 +22,10 @@ class ProjectAdmin(admin.ModelAdmin):
         "amount",
         "signed_on",
         "status",
+        "state",
         "batch",
     ]
-    list_filter = ["kind", "level", "status", "batch", "led_by_commissioner"]
+    list_filter = ["state", "kind", "level", "status", "batch", "led_by_commissioner"]
     list_select_related = ["enterprise", "batch"]
     search_fields = ["title", "code", "enterprise__name"]
     autocomplete_fields = ["enterprise", "demand"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +43,39 @@ class ProjectStatus(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
 
 
+class ContractState(models.TextChoices):
+    """Whether a project is an official record yet (issue 11: the contract step)."""
+
+    # Both parties accepted a proposal on the platform; the signed contract's details (name,
+    # amount, date, parties, scan) are still to be completed and an administrator to confirm.
+    DRAFT = "draft", _("待确认")
+    # An official record: confirmed by an administrator, imported, or entered by one.
+    CONFIRMED = "confirmed", _("已确认")
+
+
+# THE rule for "counts in the KPIs": only confirmed projects and contracts. kpi_report, the
+# dashboard's kpi_days, the documents and the lists' ?kpi= drill-down (through kpi_report) all
+# use this condition (or Project.objects.counted()), and nothing else decides it.
+COUNTED = Q(state=ContractState.CONFIRMED)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def counted(self) -> ProjectQuerySet:
+        """Return the projects the KPIs count (see :data:`COUNTED`)."""
+        return self.filter(COUNTED)
+
+    def drafts(self) -> ProjectQuerySet:
+        """Return the contracts waiting to be completed and confirmed."""
+        return self.filter(state=ContractState.DRAFT)
+
+
 class Project(RegistryModel):
-    """A research project led or joined by commissioners, or a technology contract signed."""
+    """A research project led or joined by commissioners, or a technology contract signed.
+
+    A contract agreed on the platform starts as a draft (:attr:`ContractState.DRAFT`) that
+    the enterprise or an administrator completes and an administrator confirms; see
+    :mod:`tepai.projects.contracts`.
+    """
 
     title = models.CharField(_("项目名称"), max_length=300)
     kind = models.CharField(_("类型"), max_length=16, choices=ProjectKind.choices)
@@ -94,6 +126,34 @@ class Project(RegistryModel):
         verbose_name=_("批次"),
     )
     description = models.TextField(_("说明"), blank=True, default="")
+    # The contract step (issue 11). Every other way a project is written (import, the admin's
+    # form, the demo) records an official record, hence the default.
+    state = models.CharField(
+        _("确认状态"),
+        max_length=16,
+        choices=ContractState.choices,
+        default=ContractState.CONFIRMED,
+    )
+    client_party = models.CharField(_("委托方（甲方）"), max_length=200, blank=True, default="")
+    contractor_party = models.CharField(_("受托方（乙方）"), max_length=200, blank=True, default="")
+    starts_on = models.DateField(_("履行开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("履行截止日期"), null=True, blank=True)
+    # A scan of the signed contract: a PDF, or an image re-encoded on upload, stored under a
+    # generated name in TEPAI_HOME/media and served only through a permission-checked view.
+    attachment = models.FileField(
+        _("合同扫描件"), upload_to="contracts/%Y/%m/", blank=True, default=""
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目合同")
@@ -101,11 +161,20 @@ class Project(RegistryModel):
         ordering = ["-signed_on", "title"]
         # The list's order (it adds the id), so a page of a large programme needs no sort; and
         # the columns the dashboard's KPIs per day count, so they are read from the index
-        # alone (21 → 11 ms for a batch's 4,000 projects on SQLite).
+        # alone (21 → 11 ms for a batch's 4,000 projects on SQLite); ``state`` is one of them
+        # since only confirmed contracts count.
         indexes = [
             models.Index(fields=["-signed_on", "title", "id"], name="project_latest_first"),
             models.Index(
-                fields=["signed_on", "kind", "level", "led_by_commissioner", "enterprise", "batch"],
+                fields=[
+                    "signed_on",
+                    "kind",
+                    "level",
+                    "led_by_commissioner",
+                    "state",
+                    "enterprise",
+                    "batch",
+                ],
                 name="project_kpi_days",
             ),
         ]
@@ -120,7 +189,14 @@ class Project(RegistryModel):
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="project_amount_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=ContractState.values), name="project_state_valid"
+            ),
         ]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ContractState.DRAFT
 
     def __str__(self) -> str:
         return self.title

@@ -280,7 +280,7 @@ def kpi_report(
     if cluster is not None and cluster not in IndustryCluster.values:
         raise ValueError(f"unknown industry cluster {cluster!r}")
     projects = within(
-        _scoped(attributed(Project.objects.all(), batch), centre, cluster, institution),
+        _scoped(attributed(Project.objects.counted(), batch), centre, cluster, institution),
         "signed_on",
         period,
     )

@@ -25,6 +25,7 @@ from tepai.demands.models import DemandStatus
 from tepai.events.models import Event, EventKind
 from tepai.outcomes.models import IntentStatus
 from tepai.programs.models import Batch, InnovationCentre
+from tepai.projects.models import ContractState
 from tepai.reports.kpi import (
     COMPARISONS,
     KPI_DEFINITIONS,
@@ -91,10 +92,16 @@ class Dashboard:
     cluster_chart: Chart | None = None
     demand_funnel: list[Figure] = field(default_factory=list)
     outcome_funnel: list[Figure] = field(default_factory=list)
+    # Draft contracts (issue 11): agreed on the platform, not yet confirmed, so not in the
+    # KPIs; shown apart, whatever the batch and period. None when the user sees none.
+    drafts: Figure | None = None
+    drafts_actionable: bool = False  # the user completes or confirms drafts (/contracts/)
 
     def figures(self) -> list[Figure]:
         """Return every figure on the page."""
         found = [*self.overview, *self.kpis, *self.demand_funnel, *self.outcome_funnel]
+        if self.drafts is not None:
+            found.append(self.drafts)
         found.extend(other for kpi in self.kpis for other in kpi.comparisons)
         for chart in [*self.kpi_charts, self.centre_chart, self.cluster_chart]:
             if chart is not None:
@@ -244,8 +251,9 @@ def _totals(user: Any, period: Period | None) -> list[Figure]:
     return result
 
 
-# Past this many bars a chart over time is drawn by a coarser step (month → quarter → year).
-MAX_BARS = 36
+# Past this many bars a chart over time is drawn by a coarser step (month → quarter → year):
+# at 36, one late record stretched the axis over 30 months of hairline bars (issue 11).
+MAX_BARS = 24
 
 
 def chart_periods(period: Period | None, days: list[datetime.date], by: str) -> list[Period]:
@@ -512,4 +520,7 @@ def build_dashboard(
     dashboard.cluster_chart = _cluster_chart(user, batch, period, days if sees_everything else None)
     dashboard.demand_funnel = _demand_funnel(user, period)
     dashboard.outcome_funnel = _outcome_funnel(user, batch, period)
+    drafts = count_figure(user, _("待确认合同"), "projects", {"state": ContractState.DRAFT.value})
+    dashboard.drafts = drafts if drafts.value else None
+    dashboard.drafts_actionable = role_of(user) in (Role.ADMIN, Role.ENTERPRISE)
     return dashboard

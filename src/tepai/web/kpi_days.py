@@ -23,7 +23,13 @@ from django.db.models import Case, Count, F, Q, Sum, When
 
 from tepai.activities.models import Activity, ActivityKind
 from tepai.programs.models import Batch
-from tepai.projects.models import CONTRACT_KINDS, PROVINCIAL_OR_HIGHER, Project, ProjectKind
+from tepai.projects.models import (
+    CONTRACT_KINDS,
+    COUNTED,
+    PROVINCIAL_OR_HIGHER,
+    Project,
+    ProjectKind,
+)
 from tepai.reports.attribution import attributed
 from tepai.reports.periods import Period, within
 from tepai.web.figures import driver_date, driver_rows
@@ -38,12 +44,11 @@ ACTIVITY_KPIS: dict[str, str] = {
     "investment_delegations": ActivityKind.INVESTMENT,
     "projects_landed": ActivityKind.LANDING,
 }
-# The project KPIs: the projects each counts (as kpi_report).
+# The project KPIs: the projects each counts (as kpi_report), confirmed ones only (COUNTED).
 PROJECT_KPIS: dict[str, Q] = {
-    "provincial_projects_led": Q(
-        kind=ProjectKind.RESEARCH, level__in=PROVINCIAL_OR_HIGHER, led_by_commissioner=True
-    ),
-    "service_contracts": Q(kind__in=CONTRACT_KINDS),
+    "provincial_projects_led": COUNTED
+    & Q(kind=ProjectKind.RESEARCH, level__in=PROVINCIAL_OR_HIGHER, led_by_commissioner=True),
+    "service_contracts": COUNTED & Q(kind__in=CONTRACT_KINDS),
 }
 BENEFITED = "enterprises_benefited"
 
@@ -189,8 +194,9 @@ def kpi_days(batch: Batch | None, span: Period | None) -> KpiDays:
                 served[when].add(enterprise_id)
     projects = within(attributed(Project.objects.order_by(), batch), "signed_on", span)
     counted = {metric: Count("pk", filter=condition) for metric, condition in PROJECT_KPIS.items()}
-    # Every project, not only those the KPIs count: the same rows give the projects per
-    # enterprise cluster (the chart by cluster), saving another pass over the batch's records.
+    # Every project, not only those the KPIs count (drafts too, as the projects list the chart
+    # links to shows them): the same rows give the projects per enterprise cluster (the chart
+    # by cluster), saving another pass over the batch's records.
     by_cluster: dict[str | None, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     rows = projects.values_list(driver_date("signed_on"), "enterprise__cluster").annotate(
         **counted, projects=Count("*")

@@ -44,5 +44,6 @@ def build_router() -> Router:
     for registry in REGISTRIES:
         mount(router, registry)
     demands.mount_extras(router)
+    projects.mount_extras(router)
     reports.mount(router)
     return router

@@ -2,17 +2,19 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from django.db.models import Q
-from ninja import FilterLookup
+from django.http import HttpRequest
+from ninja import FilterLookup, Router
 from pydantic import Field
 
 from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
-from tepai.api.registry import Registry
-from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
+from tepai.api.registry import RecordId, Registry
+from tepai.api.schemas import WRITE_ERRORS, RecordIdInt, RecordOut, Ref, label_of
+from tepai.projects import contracts
 from tepai.projects.forms import ProjectForm
-from tepai.projects.models import Project, ProjectKind, ProjectLevel, ProjectStatus
+from tepai.projects.models import ContractState, Project, ProjectKind, ProjectLevel, ProjectStatus
 
 
 class ProjectOut(RecordOut):
@@ -34,6 +36,21 @@ class ProjectOut(RecordOut):
     status_label: str = label_of("status", "状态")
     batch: Ref | None = Field(description="批次")
     description: str = Field(description="说明")
+    state: str = Field(
+        description="确认状态代码：draft 待确认（双方确认对接后生成的合同草稿，不计入工作成效）"
+        "或 confirmed 已确认"
+    )
+    state_label: str = label_of("state", "确认状态")
+    client_party: str = Field(description="委托方（甲方）")
+    contractor_party: str = Field(description="受托方（乙方）")
+    starts_on: datetime.date | None = Field(description="履行开始日期")
+    ends_on: datetime.date | None = Field(description="履行截止日期")
+    has_attachment: bool = Field(description="是否已上传合同扫描件（网页端下载）")
+    confirmed_at: datetime.datetime | None = Field(description="确认时间")
+
+    @staticmethod
+    def resolve_has_attachment(obj: Project) -> bool:
+        return bool(obj.attachment)
 
 
 class ProjectFilters(PeriodFilters):
@@ -55,6 +72,9 @@ class ProjectFilters(PeriodFilters):
     status: Annotated[ProjectStatus | None, FilterLookup("status")] = Field(
         None, description="状态"
     )
+    state: Annotated[ContractState | None, FilterLookup("state")] = Field(
+        None, description="确认状态（draft 待确认 / confirmed 已确认）"
+    )
     batch: RecordIdInt | None = Field(None, description="批次 ID（按签约日期时特派员所在批次）")
     enterprise: Annotated[RecordIdInt | None, FilterLookup("enterprise_id")] = Field(
         None, description="企业 ID"
@@ -69,16 +89,43 @@ class ProjectFilters(PeriodFilters):
         return batch_filter(Project, value)
 
 
-REGISTRIES = [
-    Registry(
-        path="projects",
-        singular="project",
-        model=Project,
-        out=ProjectOut,
-        filters=ProjectFilters,
-        tag="项目合同",
-        related=("enterprise", "demand", "signing_event", "batch"),
-        prefetch=("commissioners",),
-        form=ProjectForm,
+PROJECTS = Registry(
+    path="projects",
+    singular="project",
+    model=Project,
+    out=ProjectOut,
+    filters=ProjectFilters,
+    tag="项目合同",
+    related=("enterprise", "demand", "signing_event", "batch"),
+    prefetch=("commissioners",),
+    form=ProjectForm,
+)
+REGISTRIES = [PROJECTS]
+
+
+def confirm(request: HttpRequest, id: int = RecordId) -> Any:
+    project = PROJECTS.get(request.user, id)
+    # The contract step decides: 403 for anyone but an administrator, 422 naming the field
+    # for a missing or wrong detail or a contract already confirmed; nothing is changed then.
+    contracts.confirm(project, request.user, request=request)
+    return PROJECTS.get(request.user, id)
+
+
+def mount_extras(router: Router) -> None:
+    """Add the confirmation of a draft contract."""
+    router.add_api_operation(
+        "/projects/{int:id}/confirm",
+        ["POST"],
+        confirm,
+        response={200: ProjectOut, **WRITE_ERRORS},
+        summary="确认待确认合同（管理员）",
+        description=(
+            "双方确认对接后生成的合同草稿须填写合同名称、金额、签约日期和甲乙双方"
+            "（网页端“完善合同信息”或更新接口），由管理员确认后才计入工作成效统计，"
+            "其需求随之变为“已签约”。非管理员返回 403；信息不全或有误、合同已确认时返回 422"
+            "（fields 指明字段），均不做任何修改。"
+        ),
+        operation_id="confirm_project",
+        url_name="projects-confirm",
+        tags=[PROJECTS.tag],
     )
-]

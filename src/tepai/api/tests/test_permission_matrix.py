@@ -181,6 +181,8 @@ POLICY: dict[tuple[str, str], list[Case]] = {
         Case(frozenset({A, U}), "project_other"),
     ],
     **_writes("projects", [Case(ADMIN, "project_mine", _note("description"))]),
+    # The contract step: only administrators confirm a draft (issue 11).
+    ("POST", "/api/projects/{id}/confirm"): [Case(ADMIN, "project_draft")],
     # Activities: commissioners record their own work.
     ("GET", "/api/activities/"): [Case(EVERYONE)],
     ("GET", "/api/activities/{id}"): [
@@ -200,7 +202,7 @@ POLICY: dict[tuple[str, str], list[Case]] = {
 
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200}
 # Actions (POST on a record) answer 200 with the changed record, not 201.
-ACTIONS = {("POST", "/api/demands/{id}/transition")}
+ACTIONS = {("POST", "/api/demands/{id}/transition"), ("POST", "/api/projects/{id}/confirm")}
 
 
 def _operations() -> list[tuple[str, str]]:

@@ -62,6 +62,9 @@ class World:
     activity_other: Activity
     case: Case
     users: dict[str, Any] = field(default_factory=dict)
+    # A completed draft contract waiting for confirmation (issue 11); nobody's own, so the
+    # scoped lists of the other tests do not change.
+    project_draft: Project | None = None
 
     def client(self, role: str | None, *, token: bool = False, csrf: bool = False) -> ApiClient:
         """Return a client signed in as ``role`` (None: anonymous), by session or token."""
@@ -189,6 +192,9 @@ def build_world() -> World:
         activity_mine=activity_mine,
         activity_other=activity_other,
         case=case,
+    )
+    world.project_draft = make_project(
+        state="draft", amount=12, client_party=other.name, contractor_party=institution.name
     )
     world.users = {
         "admin": make_user("admin"),

@@ -113,7 +113,7 @@ def _recorded_settings() -> dict[str, str]:
             continue
         if any(word in name for word in _SECRET_SETTINGS):
             recorded[name] = "(set, not recorded)"
-        elif name == "TEPAI_DATABASE_URL":
+        elif name in ("TEPAI_DATABASE_URL", "TEPAI_EMAIL_URL"):
             parts = urlsplit(value)
             if parts.password:
                 value = value.replace(f":{parts.password}@", ":***@", 1)

@@ -175,6 +175,11 @@ class UnitOfWork:
     def save(self, obj: models.Model) -> None:
         """Record that ``obj`` (new or stored) is to be written as it is now."""
         model = type(obj)
+        # The bulk write bypasses Model.save(): derive here what save() would (the pinyin
+        # keys of names, issue 11), before the audit log's snapshots are taken.
+        refresh = getattr(obj, "refresh_search_keys", None)
+        if refresh is not None:
+            refresh()
         self._all(model)
         if obj.pk is None:
             if id(obj) not in self._new:

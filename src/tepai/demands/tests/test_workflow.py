@@ -47,7 +47,7 @@ CASES: list[tuple[Role, str, str, str, bool, tuple[int, str] | None]] = [
     (ADMIN, S.PENDING_REVIEW, S.DRAFT, "", False, (422, "退回说明")),
     (ADMIN, S.PUBLISHED, S.MATCHING, "", False, (409, "自动进入")),
     (ADMIN, S.MATCHING, S.PUBLISHED, "", False, (409, "自动重新开放")),
-    (ADMIN, S.MATCHING, S.SIGNED, "", False, (409, "还没有项目合同")),
+    (ADMIN, S.MATCHING, S.SIGNED, "", False, (409, "还没有已确认的项目合同")),
     (ADMIN, S.MATCHING, S.SIGNED, "", True, None),
     (ADMIN, S.MATCHING, S.CLOSED, "", False, (422, "关闭说明")),
     (ADMIN, S.MATCHING, S.CLOSED, "企业已自行解决", False, None),

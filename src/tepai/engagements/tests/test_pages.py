@@ -20,6 +20,7 @@ from tepai.engagements.models import Proposal, ProposalStatus
 from tepai.engagements.tests.conftest import World, make_demand
 from tepai.matchmaking.catalogs import OPEN_DEMANDS
 from tepai.matchmaking.service import explain_pair
+from tepai.projects.contracts import confirm
 from tepai.projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +221,12 @@ def test_enterprise_declines_with_a_reason_and_both_accepting_signs(world: World
     )
     first.refresh_from_db()
     assert first.status == ProposalStatus.ACCEPTED and first.project is not None
+    # A draft contract waits for the administrator (issue 11); the demand with it.
+    world.demand.refresh_from_db()
+    assert world.demand.status == DemandStatus.MATCHING
+    first.project.amount, first.project.signed_on = 12, datetime.date(2024, 6, 1)
+    first.project.save()
+    confirm(first.project, world.admin)
     world.demand.refresh_from_db()
     assert world.demand.status == DemandStatus.SIGNED
     detail = client.get(reverse("engagements:company-demand", args=[world.demand.pk]))

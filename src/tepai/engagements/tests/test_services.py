@@ -17,7 +17,7 @@ from tepai.engagements.models import (
 )
 from tepai.engagements.services import EngagementError, NotAllowed, Party
 from tepai.engagements.tests.conftest import World, make_demand
-from tepai.projects.models import Project, ProjectKind, ProjectStatus
+from tepai.projects.models import ContractState, Project, ProjectKind, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_propose_refuses_the_enterprises_own_staff(world: World) -> None:
         _propose(world)
 
 
-def test_commissioner_then_enterprise_accepting_signs_a_project(world: World) -> None:
+def test_commissioner_then_enterprise_accepting_records_a_draft_contract(world: World) -> None:
     world.demand.budget = 30
     world.demand.save()
     proposal = _propose(world, score=0.8)
@@ -84,11 +84,18 @@ def test_commissioner_then_enterprise_accepting_signs_a_project(world: World) ->
     assert project.kind == ProjectKind.SERVICE_CONTRACT  # 技术服务 → 技术服务合同
     assert (project.demand, project.enterprise) == (world.demand, world.enterprise)
     assert list(project.commissioners.all()) == [world.commissioner]
-    assert project.amount == 30
+    # A draft (issue 11): no amount (the budget is not the contract's), not counted, and the
+    # demand waits in 对接中 until an administrator confirms the completed contract.
+    assert project.amount is None
+    assert project.state == ContractState.DRAFT
+    assert (project.client_party, project.contractor_party) == (
+        world.enterprise.name,
+        world.commissioner.institution.name,
+    )
     assert project.status == ProjectStatus.SIGNED
     assert project.batch is not None and project.batch.name == "第二批"
     world.demand.refresh_from_db()
-    assert world.demand.status == DemandStatus.SIGNED
+    assert world.demand.status == DemandStatus.MATCHING
 
 
 def test_enterprise_first_then_commissioner_also_signs(world: World) -> None:

@@ -52,7 +52,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         return back(request, home)
     if proposal.status == ProposalStatus.ACCEPTED:
         messages.success(
-            request, _("双方均已接受，已登记签约项目“%(title)s”") % {"title": proposal.project}
+            request,
+            _(
+                "双方均已接受，已生成待确认合同“%(title)s”：请按签署的合同完善信息，管理员确认后计入统计"
+            )
+            % {"title": proposal.project},
         )
     elif data["accept"]:
         messages.success(request, _("已接受，等待对方答复"))

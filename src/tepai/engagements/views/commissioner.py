@@ -23,6 +23,9 @@ from tepai.engagements.views.common import my_commissioner
 from tepai.matchmaking.service import recommend_demands
 from tepai.projects.models import Project
 
+# How many open demands the workspace suggests.
+SUGGESTED = 5
+
 
 def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResponse:
     me = my_commissioner(request)
@@ -32,14 +35,21 @@ def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResp
         .order_by("-created_at")
     )
     waiting = [p for p in proposals if p.status in OPEN_STATUSES and not p.commissioner_response]
-    others = [p for p in proposals if p not in waiting]
+    # 推荐记录 lists every proposal, the ones waiting for my answer too (issue 11: it said
+    # 暂无记录 while one was pending); a demand already proposed to me is not "suggested".
+    proposed = {p.demand_id for p in proposals}
+    suggested = [
+        match
+        for match in recommend_demands(me, SUGGESTED + len(proposed))
+        if match.id not in proposed
+    ][:SUGGESTED]
     return render(
         request,
         "engagements/me.html",
         {
             "me": me,
             "waiting": waiting,
-            "proposals": others,
+            "proposals": proposals,
             "projects": Project.objects.filter(commissioners=me)
             .select_related("enterprise")
             .order_by("-signed_on"),
@@ -50,7 +60,7 @@ def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResp
             "answer_form": AnswerForm(),
             "kpis": contribution(me),
             "profile": profile_completeness(me),
-            "suggested": recommend_demands(me, 5),
+            "suggested": suggested,
         },
     )
 

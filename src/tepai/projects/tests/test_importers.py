@@ -96,6 +96,8 @@ def test_it_imports_projects_and_contracts(tmp_path: Path) -> None:
     assert set(research.commissioners.all()) == {zhang, li}
     assert research.batch == second  # both commissioners belong to 第二批 only
     contract = Project.objects.get(title="纺纱工艺优化")
+    # Imported records are official: confirmed, counted by the KPIs (issue 11).
+    assert research.state == contract.state == "confirmed"
     assert contract.enterprise == enterprise
     assert (contract.demand, contract.signing_event) == (demand, event)
     assert (contract.amount, contract.status, contract.led_by_commissioner) == (

@@ -125,7 +125,7 @@ def by_centre(batch: Batch | None, period: Period | None) -> Drawn:
     members = Commissioner.objects.all()
     if batch is not None:
         members = members.filter(batches=batch)
-    projects = within(attributed(Project.objects.all(), batch), "signed_on", period)
+    projects = within(attributed(Project.objects.counted(), batch), "signed_on", period)
     groups, member_bars, project_bars = [], [], []
     for centre in centres:
         groups.append(centre.name)
@@ -144,7 +144,7 @@ def by_centre(batch: Batch | None, period: Period | None) -> Drawn:
 
 def by_cluster(batch: Batch | None, period: Period | None) -> Drawn:
     """Return enterprises, demands and the period's projects per industry cluster."""
-    projects = within(attributed(Project.objects.all(), batch), "signed_on", period)
+    projects = within(attributed(Project.objects.counted(), batch), "signed_on", period)
 
     def counts(rows: list[tuple[str, int]]) -> dict[str, int]:
         return dict(rows)

@@ -81,7 +81,7 @@ def common(title: str, batch: Batch | None, period: Period | None) -> dict[str, 
 # The records of a batch are those the KPIs count for it (attributed: by membership at the
 # record's date), so a list in a document and a figure beside it agree.
 def _projects(batch: Batch | None, period: Period | None) -> Any:
-    return within(attributed(Project.objects.all(), batch), "signed_on", period)
+    return within(attributed(Project.objects.counted(), batch), "signed_on", period)
 
 
 def _activities(batch: Batch | None, period: Period | None) -> Any:

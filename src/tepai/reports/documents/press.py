@@ -89,7 +89,7 @@ def _launch(event: Event, batch: Batch, until: datetime.date) -> list[str]:
         (d.date, f"{chinese_date(d.date)}，{d.notes.rstrip('。')}") for d in donations if d.notes
     ]
     done.sort(key=lambda pair: pair[0])
-    signed = attributed(Project.objects.all(), batch).filter(
+    signed = attributed(Project.objects.counted(), batch).filter(
         signed_on__gt=event.date, signed_on__lte=until
     )
     if signed.exists():
@@ -129,7 +129,7 @@ def _event_sentence(event: Event) -> str:
         text = f"{when}举办{event.name}，推介科技成果{count}项"
         return text + (f"，其中{intents}项成果与企业达成合作意向或签约" if intents else "")
     if event.kind == EventKind.SIGNING:
-        signed = _signed(Project.objects.filter(signing_event=event))
+        signed = _signed(Project.objects.counted().filter(signing_event=event))
         return f"{when}举行{event.name}" + (f"，{signed}" if signed else "")
     return ""
 
@@ -157,7 +157,7 @@ def _kind_paragraphs(event: Event) -> list[str]:
             text += f"，来自{'、'.join(institutions)}等{len(institutions)}家单位"
         return [text + f"。截至目前，{intents}项成果与企业达成合作意向，其中{signed}项已签约。"]
     if event.kind == EventKind.SIGNING:
-        projects = Project.objects.filter(signing_event=event)
+        projects = Project.objects.counted().filter(signing_event=event)
         signed = _signed(projects)
         amount = projects.aggregate(total=Sum("amount"))["total"]
         if not signed:

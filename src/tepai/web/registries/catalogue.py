@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.roles import Role, role_of
@@ -21,7 +22,7 @@ from tepai.commissioners.forms import CommissionerForm, WorkItemForm
 from tepai.commissioners.models import Commissioner, WorkItem
 from tepai.core.choices import IndustryCluster
 from tepai.demands.forms import DemandForm, DemandListForm
-from tepai.demands.models import Demand, DemandList
+from tepai.demands.models import Demand, DemandList, overdue_q
 from tepai.enterprises.forms import EnterpriseForm
 from tepai.enterprises.models import Enterprise
 from tepai.events.forms import EventForm
@@ -67,7 +68,7 @@ INSTITUTIONS = Registry(
     form=InstitutionForm,
     importer="institutions",
     columns=(
-        Column("name", link=True),
+        Column("name", link=True, sort="name_sort"),
         Column("type"),
         Column("province"),
         Column("code"),
@@ -151,9 +152,9 @@ COMMISSIONERS = Registry(
     form=CommissionerForm,
     importer="commissioners",
     columns=(
-        Column("name", link=True),
+        Column("name", link=True, sort="name_sort"),
         Column("gender"),
-        Column("institution", sort="institution__name"),
+        Column("institution", sort="institution__name_sort"),
         Column("title"),
         Column("title_level"),
         Column("degree"),
@@ -161,7 +162,17 @@ COMMISSIONERS = Registry(
         Column("email"),
         Column("batches"),
     ),
-    search=("name", "code", "institution__name", "title", "bio"),
+    # name_pinyin/name_initials: "zhangsan" / "zs" find 张三 (issue 11).
+    search=(
+        "name",
+        "name_pinyin",
+        "name_initials",
+        "research_text",
+        "code",
+        "institution__name",
+        "title",
+        "bio",
+    ),
     filters=(
         relation("batches", "batches", Batch, _("批次")),
         relation("centres", "centres", InnovationCentre, _("所属中心")),
@@ -191,7 +202,7 @@ WORK_ITEMS = Registry(
     importer="work-items",
     columns=(
         Column("title", link=True),
-        Column("commissioner", sort="commissioner__name"),
+        Column("commissioner", sort="commissioner__name_sort"),
         Column("kind"),
         Column("year"),
     ),
@@ -209,7 +220,7 @@ ENTERPRISES = Registry(
     form=EnterpriseForm,
     importer="enterprises",
     columns=(
-        Column("name", link=True),
+        Column("name", link=True, sort="name_sort"),
         Column("county"),
         Column("cluster"),
         Column("size"),
@@ -217,7 +228,15 @@ ENTERPRISES = Registry(
         Column("contact_phone"),
         Column("contact_email"),
     ),
-    search=("name", "code", "credit_code", "county", "description"),
+    search=(
+        "name",
+        "name_pinyin",
+        "name_initials",
+        "code",
+        "credit_code",
+        "county",
+        "description",
+    ),
     filters=(
         choice(Enterprise, "cluster"),
         choice(Enterprise, "size"),
@@ -238,7 +257,7 @@ DEMANDS = Registry(
     importer="demands",
     columns=(
         Column("title", link=True),
-        Column("enterprise", sort="enterprise__name"),
+        Column("enterprise", sort="enterprise__name_sort"),
         Column("cluster"),
         Column("status"),
         Column("budget"),
@@ -251,6 +270,14 @@ DEMANDS = Registry(
         choice(Demand, "collaboration_mode"),
         relation("lists", "lists", DemandList, _("需求发布批次")),
         hidden("enterprise", "enterprise", Enterprise, _("企业")),
+        # 已发布/对接中 past the deadline (issue 11), decided against today's date.
+        Filter(
+            "overdue",
+            "deadline",
+            _("已逾期"),
+            kind="flag",
+            rule=lambda model, _ids: overdue_q(timezone.localdate()),
+        ),
     ),
     select_related=("enterprise",),
     detail_fields=(
@@ -299,7 +326,7 @@ OUTCOMES = Registry(
     importer="outcomes",
     columns=(
         Column("title", link=True),
-        Column("institution", sort="institution__name"),
+        Column("institution", sort="institution__name_sort"),
         Column("owners"),
         Column("trl"),
         Column("roadshow_event", sort="roadshow_event__date"),
@@ -328,7 +355,7 @@ INTENTS = Registry(
     importer="intents",
     columns=(
         Column("outcome", sort="outcome__title", link=True),
-        Column("enterprise", sort="enterprise__name"),
+        Column("enterprise", sort="enterprise__name_sort"),
         Column("date"),
         Column("status"),
     ),
@@ -352,10 +379,11 @@ PROJECTS = Registry(
         Column("title", link=True),
         Column("kind"),
         Column("level"),
-        Column("enterprise", sort="enterprise__name"),
+        Column("enterprise", sort="enterprise__name_sort"),
         Column("amount"),
         Column("signed_on"),
         Column("status"),
+        Column("state"),
         Column("batch", sort="batch__dispatch_date"),
     ),
     search=("title", "code", "enterprise__name", "description"),
@@ -363,6 +391,7 @@ PROJECTS = Registry(
         choice(Project, "kind"),
         choice(Project, "level"),
         choice(Project, "status"),
+        choice(Project, "state"),  # 待确认 drafts of the contract step (issue 11)
         _attributed_batch,
         flag("led", "led_by_commissioner", _("特派员主持")),
         Filter(
@@ -393,6 +422,12 @@ PROJECTS = Registry(
         "status",
         "batch",
         "description",
+        "state",
+        "client_party",
+        "contractor_party",
+        "starts_on",
+        "ends_on",
+        "confirmed_at",
     ),
     related=(Related(_("典型案例"), "cases", "projects"),),
     inlines=(Inline(_("里程碑"), "milestones", ("title", "due_on", "done_on", "note")),),

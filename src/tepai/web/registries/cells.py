@@ -28,6 +28,8 @@ class Item:
 
     text: str
     url: str | None = None
+    # A flag beside the value rather than a value (e.g. 已逾期 after a demand's deadline).
+    badge: bool = False
 
 
 def detail_url(record: Model) -> str | None:
@@ -85,7 +87,10 @@ def cell(record: Model, name: str, user: Any, registry: Registry | None = None) 
     else:
         text = plain(value)
     text = shown_text(user, record, name, text)
-    return [Item(text)] if text else []
+    # A model may flag a value (Demand: its deadline passed while still open, issue 11).
+    flags = getattr(record, "cell_flags", None)
+    badges = [Item(str(flag), badge=True) for flag in flags(name)] if flags else []
+    return ([Item(text)] if text else []) + badges
 
 
 def field_label(record_or_model: Any, name: str) -> str:

@@ -92,6 +92,10 @@ def _apply_filter(
             raise _bad(_("筛选条件“%(label)s”只能是 1（是）或 0（否）") % {"label": spec.label})
         wanted = (values[0] == "1") != spec.negate
         shown = _("是") if values[0] == "1" else _("否")
+        if spec.rule is not None:
+            # A yes/no decided by a rule (a demand's 已逾期: its deadline against today).
+            condition = spec.rule(model, [])
+            return queryset.filter(condition if wanted else ~condition), shown
         return queryset.filter(**{spec.lookup: wanted}), shown
     if spec.kind == "choice":
         labels = {value: text for value, text in spec.choices}

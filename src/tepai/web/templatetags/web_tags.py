@@ -67,16 +67,21 @@ def query_without(context: template.Context, param: str) -> str:
 @register.filter
 def items(value: list[Item]) -> SafeString:
     """Render a cell: its items, linked where they have a page, separated by 、; — if empty."""
-    if not value:
-        return mark_safe('<span class="muted">—</span>')
-    return format_html_join(
+    shown = [item for item in value if not item.badge]
+    text = format_html_join(
         "、",
         "{}",
         (
             (format_html('<a href="{}">{}</a>', item.url, item.text) if item.url else item.text,)
-            for item in value
+            for item in shown
         ),
     )
+    if not shown:
+        text = mark_safe('<span class="muted">—</span>')
+    badges = format_html_join(
+        "", ' <span class="badge badge-flag">{}</span>', ((i.text,) for i in value if i.badge)
+    )
+    return text + badges
 
 
 @register.simple_tag

@@ -293,6 +293,9 @@ def test_the_chart_steps_stay_few() -> None:
     assert len(chart_periods(Period(D(1990, 1, 1), D(2024, 12, 31)), [], "month")) == 35
     # All time: from the first to the last day with a record, by month unless that is too many.
     assert len(chart_periods(None, [D(2023, 1, 5), D(2024, 12, 1)], "month")) == 24
+    # One late record 30 months on: quarters, not 30 hairline months.
+    late = chart_periods(None, [D(2024, 5, 1), D(2026, 10, 3)], "month")
+    assert late[0].start == D(2024, 5, 1) and late[1].token == "2024-Q3" and len(late) == 11
     assert len(chart_periods(None, [D(2020, 1, 5), D(2024, 12, 1)], "month")) == 20
     assert len(chart_periods(None, [D(2020, 1, 5), D(2024, 12, 1)], "year")) == 5
     assert chart_periods(None, [], "month") == []

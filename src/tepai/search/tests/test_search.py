@@ -1,0 +1,242 @@
+"""The search page: what it finds, for whom, and the pinyin order of the name lists."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from tepai.accounts.roles import Role
+from tepai.accounts.testing import make_user
+from tepai.commissioners.importers import CommissionerImporter
+from tepai.commissioners.models import Commissioner
+from tepai.core.testing import make_commissioner, make_enterprise, make_institution
+from tepai.core.tests.import_helpers import run_import, write_csv
+from tepai.enterprises.importers import EnterpriseImporter
+from tepai.enterprises.models import Enterprise
+from tepai.institutions.models import Institution
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role: Role = Role.ADMIN, **account: Any) -> Client:
+    client = Client()
+    client.force_login(make_user(role, **account))
+    return client
+
+
+def _found(client: Client, q: str) -> dict[str, list[str]]:
+    """Return the search's hits by registry slug (titles)."""
+    response = client.get(reverse("search:search"), {"q": q})
+    assert response.status_code == 200
+    return {g.registry.slug: [hit.title for hit in g.hits] for g in response.context["groups"]}
+
+
+@pytest.fixture
+def people() -> None:
+    make_commissioner(name="张三", research_fields=["棉花育种", "纺织材料"], institution="浙江大学")
+    make_commissioner(name="李四", research_fields=["果树栽培"])
+    make_commissioner(name="赵帅", research_fields=["电力系统"])
+
+
+def test_it_finds_a_commissioner_by_name_pinyin_initials_and_research_field(people: None) -> None:
+    client = _client()
+    assert _found(client, "张三")["commissioners"] == ["张三"]
+    assert _found(client, "zs")["commissioners"] == ["张三", "赵帅"]  # 张三 zs, 赵帅 zs
+    assert _found(client, "ZS")["commissioners"] == ["张三", "赵帅"]
+    assert _found(client, "zhangsan")["commissioners"] == ["张三"]
+    assert _found(client, "zhang san")["commissioners"] == ["张三"]
+    assert _found(client, "棉花育种")["commissioners"] == ["张三"]
+    assert _found(client, "果树")["commissioners"] == ["李四"]
+    assert _found(client, "浙江大学")["commissioners"] == ["张三"]
+
+
+def test_groups_count_and_link_to_the_registry_list_with_the_same_words(people: None) -> None:
+    make_enterprise("张三科技有限公司")
+    client = _client()
+    response = client.get(reverse("search:search"), {"q": "张三"})
+    groups = {group.registry.slug: group for group in response.context["groups"]}
+    assert set(groups) == {"commissioners", "enterprises"}
+    assert groups["enterprises"].count == 1
+    listed = client.get(groups["enterprises"].list_url)
+    assert listed.status_code == 200
+    assert listed.context["paginator"].count == 1
+    page = response.content.decode()
+    assert "张三科技有限公司" in page
+    assert reverse("web:enterprises-detail", args=[Enterprise.objects.get().pk]) in page
+    # The registry list finds by pinyin too: the link opens what the search counted.
+    by_initials = client.get(reverse("web:commissioners-list"), {"q": "zs"})
+    assert [str(c) for c in by_initials.context["page"].object_list] == ["张三", "赵帅"]
+
+
+def test_an_empty_search_shows_the_form_and_a_bad_one_says_why() -> None:
+    client = _client()
+    empty = client.get(reverse("search:search"))
+    assert empty.status_code == 200
+    assert empty.context["groups"] == []
+    assert 'name="q"' in empty.content.decode()
+    too_long = client.get(reverse("search:search"), {"q": "长" * 101})
+    assert too_long.status_code == 400
+    assert "搜索词过长：最多 100 个字符" in too_long.content.decode()
+    nothing = client.get(reverse("search:search"), {"q": "不存在的东西"})
+    assert "没有找到" in nothing.content.decode()
+
+
+def test_the_search_needs_a_signed_in_user_with_a_role() -> None:
+    anonymous = Client().get(reverse("search:search"), {"q": "张三"})
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
+    assert _client(None).get(reverse("search:search"), {"q": "张三"}).status_code == 403
+
+
+def test_phones_and_emails_are_never_searched_even_by_administrators() -> None:
+    make_commissioner(name="王五", phone="13812345678", email="wangwu@example.cn")
+    make_enterprise("温宿果业", contact_phone="13987654321", contact_email="mailbox@example.cn")
+    client = _client()
+    for q in ("13812345678", "1381234", "wangwu@example", "13987654321", "mailbox"):
+        assert _found(client, q) == {}, q
+
+
+def test_the_top_bar_has_the_search_box_for_signed_in_users_only() -> None:
+    page = _client().get(reverse("web:dashboard")).content.decode()
+    assert f'action="{reverse("search:search")}"' in page
+    assert 'class="topbar-search"' in page
+    login = Client().get(reverse("login")).content.decode()
+    assert 'class="topbar-search"' not in login
+
+
+def test_name_lists_come_in_pinyin_order() -> None:
+    for name in ("俞敏", "冯军", "何平", "丁一"):
+        make_commissioner(name=name)
+        make_enterprise(f"{name}公司")
+        make_institution(f"{name}大学")
+    assert [str(c) for c in Commissioner.objects.all()] == ["丁一", "冯军", "何平", "俞敏"]
+    client = _client()
+    listed = client.get(reverse("web:commissioners-list"))
+    assert [str(c) for c in listed.context["page"].object_list] == ["丁一", "冯军", "何平", "俞敏"]
+    by_name = client.get(reverse("web:enterprises-list"), {"sort": "-name"})
+    assert [str(e) for e in by_name.context["page"].object_list] == [
+        "俞敏公司",
+        "何平公司",
+        "冯军公司",
+        "丁一公司",
+    ]
+    institutions = client.get(reverse("web:institutions-list"), {"sort": "name"})
+    names = [str(i) for i in institutions.context["page"].object_list]
+    assert [n for n in names if n.endswith("大学") and n[:2] in "俞敏冯军何平丁一"] == [
+        "丁一大学",
+        "冯军大学",
+        "何平大学",
+        "俞敏大学",
+    ]
+
+
+def test_saving_keeps_the_keys_current_even_with_update_fields() -> None:
+    person = make_commissioner(name="张三", research_fields=["纺织"])
+    person.name = "曾四"
+    person.research_fields = ["印染", "染色"]
+    person.save(update_fields=["name", "research_fields"])
+    person.refresh_from_db()
+    assert (person.name_pinyin, person.name_initials, person.name_sort) == (
+        "zengsi",
+        "zs",
+        "zeng1si4",
+    )
+    assert person.research_text == "印染 染色"
+
+
+def test_the_import_fills_the_keys_of_new_and_updated_records(tmp_path: Path) -> None:
+    header = ["编号", "姓名", "性别", "出生日期", "工作单位", "职称", "学位", "研究方向"]
+    row = ["ZJ-01", "张三", "男", "1981-03-02", "重庆大学", "教授", "博士", "纺织、印染"]
+    run_import(CommissionerImporter, write_csv(tmp_path / "a.csv", [header, row]))
+    person = Commissioner.objects.get(code="ZJ-01")
+    assert (person.name_pinyin, person.name_initials) == ("zhangsan", "zs")
+    assert person.research_text == "纺织 印染"
+    assert Institution.objects.get(name="重庆大学").name_pinyin == "chongqingdaxue"
+    renamed = ["ZJ-01", "曾三", "男", "1981-03-02", "重庆大学", "教授", "博士", "纺织"]
+    run_import(CommissionerImporter, write_csv(tmp_path / "b.csv", [header, renamed]))
+    person.refresh_from_db()
+    assert (person.name, person.name_pinyin, person.research_text) == ("曾三", "zengsan", "纺织")
+
+    companies = [["企业名称", "产业集群"], ["阿克苏纺织有限公司", "纺织服装"]]
+    run_import(EnterpriseImporter, write_csv(tmp_path / "e.csv", companies))
+    assert Enterprise.objects.get().name_initials == "aksfzyxgs"
+
+
+@pytest.mark.parametrize(
+    ("app", "migration", "model"),
+    [
+        ("commissioners", "0003_search_keys", Commissioner),
+        ("enterprises", "0002_search_keys", Enterprise),
+        ("institutions", "0002_search_keys", Institution),
+    ],
+)
+def test_the_migration_fills_the_keys_of_existing_rows(
+    app: str, migration: str, model: Any
+) -> None:
+    make_commissioner(name="何平", research_fields=["果树"], institution="重庆大学")
+    make_enterprise("丁一公司")
+    # Rows as they were before the migration: no keys (update() bypasses save()).
+    blank = {name: "" for name in model.SEARCH_KEY_FIELDS}
+    model.objects.update(**blank)
+    module = importlib.import_module(f"tepai.{app}.migrations.{migration}")
+    module.fill_keys(apps, None)
+    for record in model.objects.all():
+        assert record.name_pinyin and record.name_initials and record.name_sort, record
+        before = {name: getattr(record, name) for name in model.SEARCH_KEY_FIELDS}
+        record.save()
+        assert {name: getattr(record, name) for name in model.SEARCH_KEY_FIELDS} == before
+
+
+def test_the_count_is_exact_past_the_keys_read_at_once(monkeypatch: Any) -> None:
+    from tepai.search import query
+
+    monkeypatch.setattr(query, "CAP", 2)
+    for name in ("张一", "张二", "张三", "张四"):
+        make_commissioner(name=name)
+    groups = query.search(make_user(Role.AUDITOR), "张")
+    assert [(g.registry.slug, g.count, len(g.hits)) for g in groups] == [("commissioners", 4, 2)]
+
+
+def test_every_searched_column_has_its_trigram_index_on_postgresql() -> None:
+    from tepai.search.query import KINDS
+    from tepai.web.registries.catalogue import REGISTRIES
+
+    columns = importlib.import_module("tepai.search.migrations.0001_trigram_indexes").COLUMNS
+    missing = []
+    for slug in KINDS:
+        model = REGISTRIES[slug].model
+        for path in REGISTRIES[slug].search:
+            *relations, name = path.split("__")
+            target = model
+            for relation in relations:
+                target = target._meta.get_field(relation).related_model
+            column = target._meta.get_field(name).column
+            if column not in columns.get(target._meta.db_table, ()):
+                missing.append(f"{slug}: {path}")
+    assert not missing, "searched without a trigram index on PostgreSQL: " + ", ".join(missing)
+
+
+def test_the_first_records_come_in_the_lists_own_order() -> None:
+    import datetime
+
+    from django.http import QueryDict
+
+    from tepai.core.testing import make_project
+    from tepai.search.query import _keys_in_order
+    from tepai.web.registries.catalogue import REGISTRIES
+    from tepai.web.registries.query import list_query
+
+    for title, day in (("乙项目", 3), ("甲项目", 3), ("丙项目", 9), ("丁项目", 1), ("戊项目", 9)):
+        make_project(title=title, signed_on=datetime.date(2024, 5, day))
+    for name in ("俞敏", "冯军", "何平", "丁一", "丁一"):
+        make_commissioner(name=name, birth=datetime.date(1980, 1, len(name)))
+    user = make_user(Role.AUDITOR)
+    for slug in ("projects", "commissioners"):
+        queryset = list_query(REGISTRIES[slug], user, QueryDict()).queryset
+        assert _keys_in_order(queryset) == list(queryset.values_list("pk", flat=True)), slug
