@@ -134,7 +134,7 @@ class CommissionerChoiceField(forms.ModelChoiceField):
 def _commissioner_field() -> CommissionerChoiceField:
     return CommissionerChoiceField(
         label=_("对应特派员"),
-        queryset=commissioners_for_labels(Commissioner.objects.order_by("name", "pk")),
+        queryset=commissioners_for_labels(Commissioner.objects.order_by("name_sort", "name", "pk")),
         required=False,
         help_text=_("角色为特派员时必填；括号内为工作单位、批次和出生年份，用于区分同名者"),
     )
@@ -143,7 +143,7 @@ def _commissioner_field() -> CommissionerChoiceField:
 def _enterprise_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("对应企业"),
-        queryset=Enterprise.objects.order_by("name"),
+        queryset=Enterprise.objects.order_by("name_sort", "name"),
         required=False,
         help_text=_("角色为企业用户时必填"),
     )

@@ -126,7 +126,9 @@ class ActivityLogForm(forms.ModelForm):
     """A commissioner's quick work record, sized for a phone: one enterprise, one photo."""
 
     enterprise = forms.ModelChoiceField(
-        label=_("服务企业"), queryset=Enterprise.objects.order_by("name"), required=False
+        label=_("服务企业"),
+        queryset=Enterprise.objects.order_by("name_sort", "name"),
+        required=False,
     )
 
     class Meta:

@@ -53,7 +53,9 @@ def resolve_institution(text: str) -> Institution:
         or Institution.objects.filter(code=text).exclude(code="").first()
     )
     if found is None:
-        known = list(Institution.objects.order_by("name").values_list("name", flat=True))
+        known = list(
+            Institution.objects.order_by("name_sort", "name").values_list("name", flat=True)
+        )
         raise ScopeError(
             _("派出单位“%(value)s”不存在；已有：%(known)s")
             % {"value": text[:60], "known": _listing(known) or _("（尚无）")}

@@ -37,7 +37,7 @@ def demand_matching_page(request: HttpRequest, pk: int) -> HttpResponse:
     institutions = list(
         Institution.objects.filter(commissioners__isnull=False)
         .distinct()
-        .order_by("name")
+        .order_by("name_sort", "name")
         .values_list("name", flat=True)
     )
     filters = MatchingFilters(

@@ -95,7 +95,9 @@ def list_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "run": run,
             "demands": demands,
-            "commissioners": Commissioner.objects.select_related("institution").order_by("name"),
+            "commissioners": Commissioner.objects.select_related("institution").order_by(
+                "name_sort", "name"
+            ),
             "add_rows": range(ADD_ROWS),
         },
     )

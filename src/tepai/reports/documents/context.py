@@ -339,10 +339,14 @@ def notice(batch: Batch | None, period: Period | None) -> dict[str, Any]:
     members = Commissioner.objects.all()
     if batch is not None:
         members = members.filter(batches=batch)
-    institutions = Institution.objects.filter(commissioners__in=members).distinct().order_by("name")
+    institutions = (
+        Institution.objects.filter(commissioners__in=members)
+        .distinct()
+        .order_by("name_sort", "name")
+    )
     units = []
     for institution in institutions:
-        people = members.filter(institution=institution).order_by("name")
+        people = members.filter(institution=institution).order_by("name_sort", "name")
         _report, kpi_lines = lines(batch, period, institution)
         activities = _activities(batch, period).filter(commissioners__institution=institution)
         projects = _projects(batch, period).filter(commissioners__institution=institution)
