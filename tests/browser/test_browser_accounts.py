@@ -64,7 +64,7 @@ def test_admin_creates_a_batch_of_accounts_and_a_commissioner_signs_in(
     expect(preview).to_contain_text("王磊（浙江大学，第二批，1981）")
     expect(preview).to_contain_text("王磊（宁波大学，第二批，1975）")
     expect(preview).to_contain_text("已有账号、将跳过 1 人")
-    screenshot(page, "accounts-bulk-preview-1280")
+    screenshot(page, "accounts-bulk-preview-1366")
 
     login(phone, admin)
     phone.goto(f"/users/bulk/?batch={batch.pk}")
@@ -96,7 +96,7 @@ def test_admin_creates_a_batch_of_accounts_and_a_commissioner_signs_in(
 
     page.goto("/users/")
     expect(page.locator("table.users")).to_contain_text("王磊（宁波大学，第二批，1975）")
-    screenshot(page, "accounts-user-list-1280")
+    screenshot(page, "accounts-user-list-1366")
     phone.goto("/users/")
     expect(phone.locator("table.users")).to_contain_text("wanglei2")
     assert page_width(phone) <= 375 + 1
@@ -142,7 +142,7 @@ def test_admin_publishes_two_demands_at_once(page: Any, login: Any, screenshot: 
     page.goto("/review/")
     page.get_by_label("选择需求“棉花异纤检测”").check()
     page.get_by_label("选择需求“染色配方优化”").check()
-    screenshot(page, "review-queue-bulk-1280")
+    screenshot(page, "review-queue-bulk-1366")
     page.get_by_role("button", name="发布所选需求").click()
     expect(page.locator(".messages")).to_contain_text("已发布 2 项需求。")
     statuses = [Demand.objects.get(pk=d.pk).status for d in demands]

@@ -74,7 +74,7 @@ def test_the_enterprise_completes_the_draft_the_admin_confirms_and_the_kpi_chang
     page.locator("a", has_text="完善合同信息").first.click()
     expect(page.locator("h1")).to_have_text("完善合同信息")
     _fill_contract(page, signed, scan)
-    screenshot(page, "contract-form-1280")
+    screenshot(page, "contract-form-1366")
     page.locator("button", has_text="保存并提交确认").click()
     expect(page.locator(".messages")).to_contain_text("等待管理员确认")
     draft.refresh_from_db()

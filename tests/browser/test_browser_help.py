@@ -1,4 +1,4 @@
-"""Help from the top bar for every role, and the help and 404 pages at 1280 and 375 px."""
+"""Help from the top bar for every role, and the help and 404 pages at 1366 and 375 px."""
 
 from __future__ import annotations
 
@@ -45,17 +45,17 @@ def test_help_and_the_404_page_at_desktop_size(page: Any, login: Any, screenshot
     login(page, world.commissioner)
     page.goto("/help/")
     expect(page.locator(".help-mine")).to_contain_text("特派员")
-    screenshot(page, "help-index-1280")
+    screenshot(page, "help-index-1366")
     page.goto("/help/glossary/")
     expect(page.locator("article")).to_contain_text("签订技术服务合同")
-    screenshot(page, "help-glossary-1280")
+    screenshot(page, "help-glossary-1366")
     response = page.goto("/no-such-page/")
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("页面不存在")
     page.get_by_role("link", name="返回首页").click()
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
     page.goto("/no-such-page/")
-    screenshot(page, "error-404-1280")
+    screenshot(page, "error-404-1366")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,4 @@
-"""The site search in Chromium: typed into the top bar at 1280 px, opened from it on a phone."""
+"""The site search in Chromium: typed into the top bar at 1366 px, opened from it on a phone."""
 
 from __future__ import annotations
 

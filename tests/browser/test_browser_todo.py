@@ -50,7 +50,7 @@ def test_a_commissioner_answers_a_pending_proposal_from_the_first_page(
     expect(panel).to_contain_text("待我答复的推荐")
     # The panel is the first thing under the page title.
     assert page.locator("main .page-header + section").get_attribute("id") == "todo"
-    screenshot(page, "todo-panel-1280")
+    screenshot(page, "todo-panel-1366")
     panel.locator("button", has_text="接受").click()
     expect(page.locator(".messages")).to_contain_text("已接受，等待对方答复")
     proposal.refresh_from_db()
@@ -88,7 +88,7 @@ def test_an_admin_sees_demands_to_review_and_an_overdue_demand_flagged(
 
     page.locator(".todo-link").click()
     expect(page.locator("h1")).to_have_text("待办")
-    screenshot(page, "todo-page-1280")
+    screenshot(page, "todo-page-1366")
     page.locator("[data-kind=demand-review] a", has_text="去审核").first.click()
     expect(page.locator("h1")).to_have_text("需求审核")
 
