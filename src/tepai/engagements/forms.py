@@ -86,6 +86,9 @@ class CompanyDemandForm(DemandForm):
         self.instance.enterprise = enterprise
         if self.instance.pk:
             self.initial["required_skills"] = "、".join(self.instance.required_skills or [])
+        elif enterprise.cluster:
+            # A new demand is most likely in the enterprise's own industry, not 其他.
+            self.initial.setdefault("cluster", enterprise.cluster)
 
     def clean_required_skills(self) -> list[str]:
         return split_skills(self.cleaned_data.get("required_skills") or "")

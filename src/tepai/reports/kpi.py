@@ -485,6 +485,11 @@ def _signed(number: float) -> str:
     return f"+{number}" if number > 0 else str(number)
 
 
+# The records a KPI counts, named in the report's Chinese text (the keys of
+# ``KpiFigure.records`` are the registries' slugs, which read as English inside it).
+RECORD_KINDS = {"projects": "项目合同", "activities": "工作记录", "enterprises": "企业"}
+
+
 def format_kpi_report(report: KpiReport | KpiComparison) -> str:
     """Return the KPIs as text: a table with the counted records, then the narrative.
 
@@ -504,7 +509,9 @@ def format_kpi_report(report: KpiReport | KpiComparison) -> str:
             elif current.period is not None:
                 lines.append(f"  {label}：{_no_comparison(current, against)}")
     for key, figure in current.figures.items():
-        counted = "，".join(f"{name} {len(ids)} 条" for name, ids in figure.records.items())
+        counted = "，".join(
+            f"{RECORD_KINDS.get(name, name)} {len(ids)} 条" for name, ids in figure.records.items()
+        )
         line = (
             f"  {figure.definition.label}：{figure.value} {figure.definition.unit}"
             f"（{figure.phrase}；依据 {counted}）"

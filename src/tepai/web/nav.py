@@ -67,7 +67,7 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry("outcomes", _("成果"), ("outcomes", "intents")),
     NavEntry("projects", _("项目"), ("projects",)),
-    NavEntry("activities", _("服务活动"), ("activities",)),
+    NavEntry("activities", _("工作记录"), ("activities",)),  # the page's own title
     NavEntry("events", _("活动/路演"), ("events",)),
     NavEntry("cases", _("典型案例"), ("cases",)),
     NavEntry("demand-lists", _("需求发布"), ("demand-lists",), views=("engagements:list",)),

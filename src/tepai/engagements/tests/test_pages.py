@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tepai.activities.models import Activity, ActivityKind
+from tepai.core.choices import IndustryCluster
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
@@ -364,3 +365,12 @@ def test_enterprise_rates_a_completed_project_once(world: World) -> None:
     client.post(rate, {"score": "4", "comment": "很好"})
     assert project.rating.score == 4
     assert "已评价：4 分" in client.get(reverse("engagements:company")).content.decode()
+
+
+def test_a_new_demand_starts_in_the_enterprise_s_cluster(world: World) -> None:
+    world.enterprise.cluster = IndustryCluster.COTTON_TEXTILE
+    world.enterprise.save()
+    client = Client()
+    client.force_login(world.enterprise_user)
+    form = client.get("/company/demands/new/").context["form"]
+    assert form["cluster"].value() == IndustryCluster.COTTON_TEXTILE

@@ -114,6 +114,9 @@ def test_the_text_shows_the_comparison_periods(
     assert "上年同期：无（第一批尚未派出）" in out
     assert "｜上期 1，+261，+26100.0%" in out and "｜上年同期" not in out
     assert out.rstrip().endswith("。")
+    # The counted records are named in Chinese, not by the registries' English slugs.
+    assert "依据 工作记录 " in out and "依据 项目合同 " in out
+    assert not any(slug in out for slug in ("projects", "activities", "enterprises"))
 
 
 def test_scope_options_narrow_the_figures(capsys: pytest.CaptureFixture[str]) -> None:

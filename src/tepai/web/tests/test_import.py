@@ -154,3 +154,9 @@ def test_abandoned_uploads_are_removed_after_a_day(settings: Any) -> None:
     # Uploads hold phones: kept outside media (which backups copy), owner-only.
     assert not str(import_dir()).startswith(str(settings.MEDIA_ROOT))
     assert import_dir().stat().st_mode & 0o077 == 0
+
+
+def test_the_kinds_of_data_are_named_in_chinese_without_slugs(world: World) -> None:
+    html = world.client("admin").get("/import/").content.decode()
+    assert "单位</option>" in html
+    assert "（institutions）" not in html and "（commissioners）" not in html

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 STATIC = Path(__file__).resolve().parents[1] / "static" / "web"
 FIRST = ["总览"]
 PEOPLE = ["特派员", "单位", "批次/团队/中心", "企业", "需求"]
-RESULTS = ["成果", "项目", "服务活动", "活动/路演", "典型案例"]
+RESULTS = ["成果", "项目", "工作记录", "活动/路演", "典型案例"]
 
 
 def menu(client: Client) -> list[str]:

@@ -35,7 +35,9 @@ from tepai.web.views.common import audit, require_role
 
 
 def _registry_choices() -> list[tuple[str, str]]:
-    return [(name, f"{get_importer(name).label}（{name}）") for name in IMPORTERS]
+    # The Chinese name alone: the command line's name (`tepai import institutions …`) read as
+    # an English slug inside Chinese text ("单位（institutions）").
+    return [(name, str(get_importer(name).label)) for name in IMPORTERS]
 
 
 class UploadForm(forms.Form):
