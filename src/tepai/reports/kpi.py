@@ -172,6 +172,11 @@ class KpiReport:
             f"引进招商考察团{f['investment_delegations'].phrase}",
             f"推动项目落地{f['projects_landed'].phrase}",
         ]
+        if not any(figure.value for figure in f.values()):
+            # Eight zeros ("累计主持…0项，签订…0份…") read as a failure report; a batch that has
+            # just set out (or a quiet period) has simply nothing to count yet.
+            when = "" if self.period is None else f"{chinese_label(self.period)}，"
+            return f"{when}{subject}暂无计入工作成效的项目合同和工作记录。"
         if self.period is None:
             return f"{subject}累计" + "，".join(clauses) + "。"
         return f"{chinese_label(self.period)}，{subject}" + "，".join(clauses) + "。"

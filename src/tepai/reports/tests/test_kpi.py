@@ -8,6 +8,7 @@ from tepai.activities.models import ActivityKind
 from tepai.core.testing import make_activity, make_batch, make_enterprise, make_project
 from tepai.projects.models import ProjectKind, ProjectLevel
 from tepai.reports.kpi import kpi_report
+from tepai.reports.periods import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,13 @@ def test_the_narrative_uses_idiomatic_figures(programme: dict) -> None:
     assert "引进招商考察团10余批次" in text
     assert "主持省部级以上科研项目2项" in text
     assert "（含金线莲、桑黄等）" in text
+
+
+def test_a_batch_with_nothing_yet_says_so_instead_of_eight_zeros(programme: dict) -> None:
+    fresh = make_batch("第三批", datetime.date(2026, 4, 1))
+    assert kpi_report(fresh).narrative() == "第三批科技特派员暂无计入工作成效的项目合同和工作记录。"
+    quiet = kpi_report(programme["first"], Period.month(2030, 1)).narrative()
+    assert quiet == "2030年1月，第一批科技特派员暂无计入工作成效的项目合同和工作记录。"
 
 
 def test_the_command_prints_integer_keys(programme: dict, capsys: pytest.CaptureFixture) -> None:
