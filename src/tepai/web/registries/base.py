@@ -100,6 +100,9 @@ class Registry:
     date_field: str | None = None
     # A quantity the list sums (工作记录的数量, which the KPIs add up).
     quantity_field: str | None = None
+    # The choice field whose kinds count different things (人, 人次, 批次 …): a list holding
+    # several kinds shows a subtotal per kind instead of one meaningless sum.
+    quantity_kind: str | None = None
     related: tuple[Related, ...] = ()
     inlines: tuple[Inline, ...] = ()
     # Fields the detail page shows (default: the form's fields).

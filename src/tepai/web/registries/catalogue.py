@@ -468,6 +468,7 @@ ACTIVITIES = Registry(
     prefetch_related=("commissioners", "enterprises"),
     date_field="date",
     quantity_field="quantity",
+    quantity_kind="kind",
     after_create=_add_own_commissioner,
     related=(Related(_("典型案例"), "cases", "activities"),),
 )

@@ -111,3 +111,11 @@ def test_a_work_record_list_adds_up_the_quantities(world: World) -> None:
 def test_tabs_lead_to_the_sibling_registries(world: World) -> None:
     response = world.client("admin").get("/teams/")
     assert [tab.key for tab in response.context["tabs"]] == ["batches", "teams", "centres"]
+
+
+def test_a_list_of_several_kinds_shows_a_subtotal_per_kind_not_one_sum(world: World) -> None:
+    response = world.client("admin").get("/activities/")
+    subtotals = dict(response.context["quantity_by_kind"])
+    assert len(subtotals) > 1 and subtotals["培训帮带"] == 21
+    html = response.content.decode()
+    assert "按类型" in html and "数量合计" not in html

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model, ProtectedError, RestrictedError, Sum, TextField
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError, Sum, TextField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -153,9 +153,12 @@ class ListPage(RegistryView):
             for record in page.object_list
         ]
         quantity_total = None
+        quantity_by_kind: list[tuple[str, int]] = []
         if registry.quantity_field:
             totals = query.queryset.aggregate(total=Sum(registry.quantity_field))
             quantity_total = totals["total"] or 0
+        if registry.quantity_field and registry.quantity_kind:
+            quantity_by_kind = _subtotals(registry, query.queryset)
         export_query = request.GET.copy()
         export_query.pop("page", None)
         shown = {control.param for control in registry.filters if control.shown}
@@ -176,6 +179,8 @@ class ListPage(RegistryView):
             query=query,
             filters=_filter_controls(registry, self.user, request.GET),
             quantity_total=quantity_total,
+            # Several kinds: people, person-times and delegations do not add up.
+            quantity_by_kind=quantity_by_kind if len(quantity_by_kind) > 1 else [],
             quantity_label=(
                 field_label(registry.model, registry.quantity_field)
                 if registry.quantity_field
@@ -383,3 +388,13 @@ class ExportPage(RegistryView):
         )
         response["Content-Disposition"] = content_disposition_header(True, export.filename)
         return response
+
+
+def _subtotals(registry: Registry, queryset: QuerySet) -> list[tuple[str, int]]:
+    """Return (kind label, summed quantity) per kind of the listed records, largest first."""
+    kind, quantity = registry.quantity_kind, registry.quantity_field
+    assert kind is not None and quantity is not None
+    labels = dict(registry.model._meta.get_field(kind).flatchoices)
+    rows = queryset.order_by().values_list(kind).annotate(total=Sum(quantity))
+    found = [(str(labels.get(value, value)), total or 0) for value, total in rows]
+    return sorted(found, key=lambda item: -item[1])
