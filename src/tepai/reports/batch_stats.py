@@ -126,9 +126,17 @@ def format_batch_report(report: BatchReport) -> str:
         ("按职称级别", report.by_title_level),
         ("按学位", report.by_degree),
         ("按年龄段", report.by_age_band),
-        ("按研究方向（前30）", report.by_field),
     ]
     for title, rows in sections:
         lines.append(f"\n{title}：")
         lines.extend(f"  {row['name']}：{row['count']} 人（{pct(row['percent'])}）" for row in rows)
+    # Research fields are many and mostly one person's each: thirty lines of "1 人（4.8%）"
+    # say less than the shared ones and a count of the rest.
+    shared = [row for row in report.by_field if row["count"] > 1]
+    single = [row["name"] for row in report.by_field if row["count"] == 1]
+    lines.append("\n按研究方向（两人及以上）：" if shared else "\n按研究方向：")
+    lines.extend(f"  {row['name']}：{row['count']} 人（{pct(row['percent'])}）" for row in shared)
+    if single:
+        examples = "、".join(single[:5]) + ("等" if len(single) > 5 else "")
+        lines.append(f"  另有 {len(single)} 个方向各 1 人（{examples}）")
     return "\n".join(lines)

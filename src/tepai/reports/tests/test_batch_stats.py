@@ -6,7 +6,7 @@ from django.core.management import call_command
 from tepai.commissioners.models import DatePrecision
 from tepai.core.choices import Degree, TitleLevel
 from tepai.core.testing import make_batch, make_commissioner
-from tepai.reports.batch_stats import batch_report
+from tepai.reports.batch_stats import batch_report, format_batch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,13 @@ def test_the_command_names_unknown_batches() -> None:
     make_batch("第一批")
     with pytest.raises(CommandError, match=r"第九批.*第一批"):
         call_command("report", "batch", "第九批")
+
+
+def test_the_text_lists_shared_research_fields_and_counts_the_single_ones() -> None:
+    batch = make_batch()
+    for n in range(8):
+        make_commissioner(batch=batch, research_fields=["纺织", f"方向{n}"])
+    text = format_batch_report(batch_report(batch))
+    assert "  纺织：8 人（100.0%）" in text
+    assert "另有 8 个方向各 1 人（方向0、方向1、方向2、方向3、方向4等）" in text
+    assert "方向0：" not in text
