@@ -91,6 +91,8 @@ class Dashboard:
     centre_chart: Chart | None = None
     cluster_chart: Chart | None = None
     demand_funnel: list[Figure] = field(default_factory=list)
+    # Whose demands the funnel counts (all, the enterprise's own, published and mine).
+    demand_scope: str = ""
     outcome_funnel: list[Figure] = field(default_factory=list)
     # Draft contracts (issue 11): agreed on the platform, not yet confirmed, so not in the
     # KPIs; shown apart, whatever the batch and period. None when the user sees none.
@@ -443,6 +445,10 @@ def _cluster_chart(
         caption = _(
             "企业为全部记录；技术需求为本期发布的；项目合同为本期签约的，按签约企业的产业集群统计"
         )
+    scope = _own_records_note(user)
+    if scope:
+        # The lists behind these figures show this user only their part: say which.
+        caption = scope if period is None else f"{scope}；{_('需求与项目合同为本期的')}"
     return Chart(
         _("按产业集群"),
         caption,
@@ -453,6 +459,26 @@ def _cluster_chart(
             Series(_("项目合同"), projects),
         ],
     )
+
+
+def _own_records_note(user: Any) -> str:
+    """Return which records the figures of a user who sees only part of them count ("" all)."""
+    role = role_of(user)
+    if role is Role.ENTERPRISE:
+        return _("仅本企业的企业信息、技术需求和项目合同")
+    if role is Role.COMMISSIONER:
+        return _("企业为全部记录；技术需求为已发布的及与我有关的；项目合同为我参与的")
+    return ""
+
+
+def demand_scope(user: Any) -> str:
+    """Return whose demands the demand funnel counts for ``user``."""
+    role = role_of(user)
+    if role is Role.ENTERPRISE:
+        return _("本企业的需求")
+    if role is Role.COMMISSIONER:
+        return _("已发布的需求及与我有关的需求")
+    return _("全部需求")
 
 
 def _demand_funnel(user: Any, period: Period | None) -> list[Figure]:
@@ -519,6 +545,7 @@ def build_dashboard(
     dashboard.centre_chart = _centre_chart(user, batch, period)
     dashboard.cluster_chart = _cluster_chart(user, batch, period, days if sees_everything else None)
     dashboard.demand_funnel = _demand_funnel(user, period)
+    dashboard.demand_scope = demand_scope(user)
     dashboard.outcome_funnel = _outcome_funnel(user, batch, period)
     drafts = count_figure(user, _("待确认合同"), "projects", {"state": ContractState.DRAFT.value})
     dashboard.drafts = drafts if drafts.value else None

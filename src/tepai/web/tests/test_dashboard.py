@@ -335,3 +335,20 @@ def test_the_average_age_counted_by_birthday_equals_the_batch_profile(dispatch: 
     expected = batch_report(batch).average_age
     assert expected is not None
     assert average_age(batch) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "demands"),
+    [
+        ("admin", "全部需求"),
+        ("enterprise", "本企业的需求"),
+        ("commissioner", "已发布的需求及与我有关的需求"),
+    ],
+)
+def test_the_funnel_and_cluster_chart_say_whose_records_they_count(
+    world: World, who: str, demands: str
+) -> None:
+    html = board(world.client(who), batch=world.batch.pk).content.decode()
+    assert f"；{demands}</span>" in html
+    everything = "企业与技术需求为全部记录" in html
+    assert everything == (who == "admin")
