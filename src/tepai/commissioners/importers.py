@@ -141,6 +141,7 @@ def touch_for_matching(written: Written) -> None:
 class CommissionerImporter(Importer):
     registry = "commissioners"
     label = "科技特派员"
+    preview_keys = ("name", "institution", "title", "degree", "batches")
     model = Commissioner
     description = (
         "特派员名册。同一人（编号相同，或姓名+出生日期+工作单位相同）再次导入时更新而不重复。"
@@ -312,7 +313,7 @@ class CommissionerImporter(Importer):
             ctx.uow.save(item)
             existing[item.title] = item
             if created:
-                ctx.related_created[OUTCOMES_HEADER] += 1
+                ctx.note_created(OUTCOMES_HEADER, item.title)
 
     def _save_memberships(
         self, commissioner: Commissioner, row: RowValues, ctx: ImportContext

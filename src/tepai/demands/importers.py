@@ -61,7 +61,7 @@ def get_or_create_enterprise(name: str, cluster_value: str, ctx: ImportContext) 
         enterprise = ctx.uow.first(Enterprise, name=name)
         if enterprise is None:
             enterprise = ctx.uow.create(Enterprise, name=name, cluster=cluster_value)
-            ctx.related_created["企业"] += 1
+            ctx.note_created("企业", name)
         ctx.cache[key] = enterprise
     return ctx.cache[key]
 

@@ -42,7 +42,7 @@ def get_or_create_institution(name: str, ctx: ImportContext) -> Institution:
     institution = ctx.uow.first(Institution, name=name)
     if institution is None:
         institution = ctx.uow.create(Institution, name=name, type=guess_institution_type(name))
-        ctx.related_created["单位"] += 1
+        ctx.note_created("单位", name)
     ctx.cache[key] = institution
     return institution
 

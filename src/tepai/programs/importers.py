@@ -48,7 +48,7 @@ def resolve_team(name: str, batch: Batch, number: int, ctx: ImportContext) -> Te
         team = ctx.uow.first(Team, batch=batch, name=name)
         if team is None:
             team = ctx.uow.create(Team, batch=batch, name=name)
-            ctx.related_created["特派团"] += 1
+            ctx.note_created("特派团", name)
         ctx.cache[key] = team
     return ctx.cache[key]
 
@@ -60,7 +60,7 @@ def resolve_centre(name: str, ctx: ImportContext) -> InnovationCentre:
         centre = ctx.uow.first(InnovationCentre, name=name)
         if centre is None:
             centre = ctx.uow.create(InnovationCentre, name=name)
-            ctx.related_created["创新中心"] += 1
+            ctx.note_created("创新中心", name)
         ctx.cache[key] = centre
     return ctx.cache[key]
 

@@ -77,16 +77,30 @@ def _choice_label(importer: type[Importer], key: str, value: object) -> object:
     return labels.get(value, value) if isinstance(value, str) else value
 
 
+def _shown(importer: type[Importer], key: str, value: object) -> str:
+    """Return a parsed value as the preview shows it: choice codes by label, a title with the
+    level it was read as ("教授 → 正高级")."""
+    if key == "title" and isinstance(value, tuple) and len(value) == 2:
+        text, level = value
+        return f"{text} → {_choice_label(importer, 'title_level', level)}"
+    cell = format_cell(_choice_label(importer, key, value))
+    if isinstance(value, list):
+        cell = "、".join(str(_choice_label(importer, key, item)) for item in value)
+    return "" if cell is None else str(cell)
+
+
 def _summary(importer: type[Importer], row: RowValues) -> str:
-    """Return the first few filled columns of a row, e.g. "姓名：张三；工作单位：浙江大学"."""
+    """Return the row's preview columns (or its first three filled), "姓名：张三；…"."""
     parts = []
+    chosen = importer.preview_keys
     for column in importer.columns:
-        cell = format_cell(_choice_label(importer, column.key, row.get(column.key)))
-        if cell in (None, "") or column.key == "code":
+        if chosen and column.key not in chosen:
             continue
-        text = str(cell)
+        text = _shown(importer, column.key, row.get(column.key))
+        if text == "" or column.key == "code":
+            continue
         parts.append(f"{column.header}：{text[:40]}{'…' if len(text) > 40 else ''}")
-        if len(parts) == 3:
+        if not chosen and len(parts) == 3:
             break
     return "；".join(parts)
 

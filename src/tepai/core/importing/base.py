@@ -51,6 +51,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     related_created: Counter[str] = field(default_factory=Counter)
+    related_names: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -73,8 +74,15 @@ class ImportContext:
 
     options: dict[str, Any] = field(default_factory=dict)
     related_created: Counter[str] = field(default_factory=Counter)
+    # The names of the related records created, per kind (the preview lists them).
+    related_names: dict[str, list[str]] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict)
     uow: UnitOfWork = field(default_factory=UnitOfWork)
+
+    def note_created(self, kind: str, name: str) -> None:
+        """Count a related record of ``kind`` (单位, 企业 …) the import creates, by name."""
+        self.related_created[kind] += 1
+        self.related_names.setdefault(kind, []).append(name)
 
 
 @dataclass
@@ -110,6 +118,9 @@ class Importer:
     # Export hooks: the lookup that ties a record to a batch (None: not batch-scoped), and the
     # personal-data columns with the function that masks each.
     batch_filter: ClassVar[str | None] = None
+    # The columns the browser preview shows for each row (keys; default: the first three
+    # filled), chosen to show how messy cells were read (职称 → its level, 学位 → its code).
+    preview_keys: ClassVar[tuple[str, ...]] = ()
     personal_data: ClassVar[dict[str, Callable[[str], str]]] = {}
 
     @classmethod
@@ -293,6 +304,7 @@ class Importer:
         if errors:
             raise ImportFailed(errors)
         result.related_created = self.context.related_created
+        result.related_names = self.context.related_names
         if not dry_run:
             self._write()
         return result

@@ -160,3 +160,19 @@ def test_the_kinds_of_data_are_named_in_chinese_without_slugs(world: World) -> N
     html = world.client("admin").get("/import/").content.decode()
     assert "单位</option>" in html
     assert "（institutions）" not in html and "（commissioners）" not in html
+
+
+def test_a_roster_preview_shows_how_titles_and_degrees_were_read_and_what_is_new(
+    world: World,
+) -> None:
+    text = ROSTER_HEADER + (
+        "王五,男,1980-02-03,塔里木大学,研究员,工学博士,纺织,\n"
+        "赵六,女,1983-05-01,阿克苏职业技术学院,副教授,硕士研究生,印染,\n"
+    )
+    response = upload(world.client("admin"), "commissioners", text)
+    rows = response.context["run"].rows
+    assert rows[0].summary == "姓名：王五；工作单位：塔里木大学；职称：研究员 → 正高级；学位：博士"
+    assert "职称：副教授 → 副高级；学位：硕士" in rows[1].summary
+    html = response.content.decode()
+    assert "将新建单位 2 个：塔里木大学、阿克苏职业技术学院" in html
+    assert not Institution.objects.filter(name="塔里木大学").exists()
