@@ -199,3 +199,15 @@ def test_it_serves_a_legacy_gif_re_encoded_as_an_image(world: World) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] in ("image/jpeg", "image/png")
     assert Image.open(io.BytesIO(response.content)).format in ("JPEG", "PNG")
+
+
+def test_the_record_s_detail_page_shows_its_photo(world: World) -> None:
+    activity = Activity.objects.create(date="2024-06-01", kind=ActivityKind.TRAINING)
+    activity.commissioners.add(world.commissioner)
+    photo_url = reverse("engagements:activity-photo", args=[activity.pk])
+    client = _client(world.admin)
+    assert photo_url not in client.get(f"/activities/{activity.pk}/").content.decode()
+    activity.photo.save("site.jpg", ContentFile(_image_bytes(Image.new("RGB", (8, 8)), "JPEG")))
+    html = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert f'<img src="{photo_url}"' in html
+    assert client.get(photo_url)["Content-Type"] == "image/jpeg"
