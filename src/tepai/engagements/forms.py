@@ -144,6 +144,16 @@ class ActivityLogForm(forms.ModelForm):
             "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "数量" alone left people guessing what to count; each kind counts something else.
+        quantity = self.fields["quantity"]
+        quantity.label = _("数量（人数、人次、个数或批次）")
+        quantity.help_text = _(
+            "培训帮带填培训人数；入疆服务填人次；品种引进填品种个数；招商考察填团组批次；"
+            "项目落地填项目个数；企业服务等填 1"
+        )
+
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):

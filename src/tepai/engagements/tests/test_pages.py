@@ -374,3 +374,9 @@ def test_a_new_demand_starts_in_the_enterprise_s_cluster(world: World) -> None:
     client.force_login(world.enterprise_user)
     form = client.get("/company/demands/new/").context["form"]
     assert form["cluster"].value() == IndustryCluster.COTTON_TEXTILE
+
+
+def test_the_log_form_says_what_to_count_for_each_kind(world: World) -> None:
+    html = _client(world.commissioner_user).get("/me/").content.decode()
+    assert "数量（人数、人次、个数或批次）" in html
+    assert "培训帮带填培训人数；入疆服务填人次" in html
