@@ -146,6 +146,8 @@ class ActivityLogForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Hundreds of enterprises: tepai.js puts a box above the list that narrows it.
+        self.fields["enterprise"].widget.attrs["data-searchable"] = _("输入企业名称筛选")
         # "数量" alone left people guessing what to count; each kind counts something else.
         quantity = self.fields["quantity"]
         quantity.label = _("数量（人数、人次、个数或批次）")
