@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tepai.search.pinyin import organisation_keys, person_keys
 
 
@@ -37,16 +35,12 @@ def test_collation_keys_sort_surnames_in_dictionary_order() -> None:
     assert ordered == ["安然", "丁一", "冯军", "何平", "李安", "连平", "俞敏"]
 
 
-def test_keys_are_cheap_enough_for_a_roster_of_fifty_thousand() -> None:
-    surnames, given = (
-        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
-        "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平",
-    )
-    names = [s + a + b for s in surnames for a in given for b in given][:5000]
+def test_a_roster_computes_each_distinct_name_s_keys_once() -> None:
+    # A roster repeats names (namesakes, re-imports): the keys (~7 µs a name, measured by the
+    # import benchmark rather than timed here) are computed once per distinct name.
+    names = ["王磊", "李娜", "王磊", "张伟", "李娜", "王磊"]
     person_keys.cache_clear()
-    start = time.perf_counter()
     for name in names:
         person_keys(name)
-    per_name = (time.perf_counter() - start) / len(names)
-    # Measured about 7 µs a distinct name; 50,000 distinct names would then take ~0.4 s.
-    assert per_name < 100e-6
+    info = person_keys.cache_info()
+    assert (info.misses, info.hits) == (3, 3)
