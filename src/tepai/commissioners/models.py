@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from tepai.core.choices import Degree, Gender, TitleLevel
 from tepai.core.cleaning import PartialDate, age_on
 from tepai.core.models import RegistryModel, unique_code_constraint
 from tepai.core.validators import phone_validator
-from tepai.search.pinyin import person_keys
+from tepai.search.pinyin import KeepsNameKeys, person_keys
 
 
 class DatePrecision(models.TextChoices):
@@ -20,7 +19,7 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", _("月")
 
 
-class Commissioner(RegistryModel):
+class Commissioner(KeepsNameKeys, RegistryModel):
     """A professor, researcher or senior engineer sent to serve enterprises in a partner region.
 
     Birth dates in real rosters often give only year and month; ``birth_date`` then holds the
@@ -76,7 +75,8 @@ class Commissioner(RegistryModel):
     )
     research_text = models.TextField(_("研究方向检索文本"), blank=True, default="", editable=False)
 
-    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort", "research_text")
+    SEARCH_KEY_FIELDS = (*KeepsNameKeys.SEARCH_KEY_FIELDS, "research_text")
+    name_keys = staticmethod(person_keys)
 
     class Meta:
         verbose_name = _("科技特派员")
@@ -95,16 +95,9 @@ class Commissioner(RegistryModel):
 
     def refresh_search_keys(self) -> None:
         """Derive the pinyin keys and the research-field text from the current values."""
-        keys = person_keys(self.name)
-        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
+        super().refresh_search_keys()
         fields = self.research_fields if isinstance(self.research_fields, list) else []
         self.research_text = " ".join(str(field) for field in fields)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_keys()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
-        super().save(*args, **kwargs)
 
     @property
     def partial_birth_date(self) -> PartialDate:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tepai.core.choices import IndustryCluster
 from tepai.core.models import RegistryModel, unique_code_constraint
 from tepai.core.validators import credit_code_validator, phone_validator
-from tepai.search.pinyin import organisation_keys
+from tepai.search.pinyin import KeepsNameKeys
 
 
 class EnterpriseSize(models.TextChoices):
@@ -21,7 +19,7 @@ class EnterpriseSize(models.TextChoices):
     MICRO = "micro", _("微型")
 
 
-class Enterprise(RegistryModel):
+class Enterprise(KeepsNameKeys, RegistryModel):
     """A company (or public body such as a hospital) served by the programme."""
 
     name = models.CharField(_("企业名称"), max_length=200, unique=True)
@@ -58,8 +56,6 @@ class Enterprise(RegistryModel):
         _("名称排序键"), max_length=1400, blank=True, default="", editable=False, db_index=True
     )
 
-    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort")
-
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
@@ -76,14 +72,3 @@ class Enterprise(RegistryModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def refresh_search_keys(self) -> None:
-        """Derive the pinyin keys from the current name."""
-        keys = organisation_keys(self.name)
-        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_keys()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
-        super().save(*args, **kwargs)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tepai.core.choices import InstitutionType
 from tepai.core.models import RegistryModel, unique_code_constraint
-from tepai.search.pinyin import organisation_keys
+from tepai.search.pinyin import KeepsNameKeys
 
 
-class Institution(RegistryModel):
+class Institution(KeepsNameKeys, RegistryModel):
     """An organisation a commissioner works for, or that leads a centre or donates."""
 
     name = models.CharField(_("单位名称"), max_length=200, unique=True)
@@ -34,8 +32,6 @@ class Institution(RegistryModel):
         _("名称排序键"), max_length=1400, blank=True, default="", editable=False, db_index=True
     )
 
-    SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "name_sort")
-
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
@@ -44,14 +40,3 @@ class Institution(RegistryModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def refresh_search_keys(self) -> None:
-        """Derive the pinyin keys from the current name."""
-        keys = organisation_keys(self.name)
-        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_keys()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_KEY_FIELDS}
-        super().save(*args, **kwargs)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
-__all__ = ["NameKeys", "organisation_keys", "person_keys"]
+__all__ = ["KeepsNameKeys", "NameKeys", "organisation_keys", "person_keys"]
 
 # A pinyin syllable in TONE3 style: letters (ü as "v") and the tone, 5 for the neutral tone.
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
@@ -122,3 +122,33 @@ def person_keys(name: str) -> NameKeys:
 def organisation_keys(name: str) -> NameKeys:
     """Return the keys of an organisation's name, read as words (重庆 chongqing)."""
     return _keys(lazy_pinyin(name.strip(), style=Style.TONE3, neutral_tone_with_five=True))
+
+
+class KeepsNameKeys:
+    """For a model with ``name`` and the columns ``name_pinyin``, ``name_initials`` and
+    ``name_sort``: derives them from the name on every save (the bulk import calls
+    :meth:`refresh_search_keys` itself).
+
+    ``name_keys`` reads the name (an organisation's by default, :func:`person_keys` for people);
+    a model deriving more columns extends ``refresh_search_keys`` and ``SEARCH_KEY_FIELDS``.
+    """
+
+    SEARCH_KEY_FIELDS: tuple[str, ...] = ("name_pinyin", "name_initials", "name_sort")
+    name_keys = staticmethod(organisation_keys)
+    name: str
+    name_pinyin: str
+    name_initials: str
+    name_sort: str
+
+    def refresh_search_keys(self) -> None:
+        """Derive the pinyin keys from the current name."""
+        keys = self.name_keys(self.name)
+        self.name_pinyin, self.name_initials, self.name_sort = keys.pinyin, keys.initials, keys.sort
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_keys()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            # Saving only some fields still keeps the keys in step with them.
+            kwargs["update_fields"] = {*fields, *self.SEARCH_KEY_FIELDS}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[misc]
