@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tepai.accounts.permissions import visible
 from tepai.accounts.roles import Role, role_of
@@ -461,24 +463,31 @@ def _cluster_chart(
     )
 
 
+# What the figures of users who see only part of the records count (the lists behind them
+# apply tepai.accounts.permissions.visible): whose demands the funnel counts, and the note of
+# the chart by cluster. Administrators and auditors see everything.
+_PART_SEEN: dict[Role, tuple[Promise, Promise]] = {
+    Role.ENTERPRISE: (
+        gettext_lazy("本企业的需求"),
+        gettext_lazy("仅本企业的企业信息、技术需求和项目合同"),
+    ),
+    Role.COMMISSIONER: (
+        gettext_lazy("已发布的需求及与我有关的需求"),
+        gettext_lazy("企业为全部记录；技术需求为已发布的及与我有关的；项目合同为我参与的"),
+    ),
+}
+
+
 def _own_records_note(user: Any) -> str:
     """Return which records the figures of a user who sees only part of them count ("" all)."""
-    role = role_of(user)
-    if role is Role.ENTERPRISE:
-        return _("仅本企业的企业信息、技术需求和项目合同")
-    if role is Role.COMMISSIONER:
-        return _("企业为全部记录；技术需求为已发布的及与我有关的；项目合同为我参与的")
-    return ""
+    part = _PART_SEEN.get(role_of(user))  # type: ignore[arg-type]
+    return str(part[1]) if part else ""
 
 
 def demand_scope(user: Any) -> str:
     """Return whose demands the demand funnel counts for ``user``."""
-    role = role_of(user)
-    if role is Role.ENTERPRISE:
-        return _("本企业的需求")
-    if role is Role.COMMISSIONER:
-        return _("已发布的需求及与我有关的需求")
-    return _("全部需求")
+    part = _PART_SEEN.get(role_of(user))  # type: ignore[arg-type]
+    return str(part[0]) if part else _("全部需求")
 
 
 def _demand_funnel(user: Any, period: Period | None) -> list[Figure]:
