@@ -57,10 +57,13 @@ def test_a_commissioner_logs_work_from_a_phone(phone: Any, login: Any, screensho
     form.locator("select[name=kind]").select_option("service")
     form.locator("input[name=quantity]").fill("1")
     form.locator("select[name=enterprise]").select_option(str(world.mine.pk))
+    form.locator("input[name=place]").fill("阿克苏纺织工业城")
+    form.get_by_label("李四").check()
     form.locator("textarea[name=notes]").fill("现场指导染色工艺调整")
     form.locator("button[type=submit]").click()
     expect(phone.locator(".messages")).to_contain_text("已记录")
     _fits(phone, "the workspace after saving")
     activity = Activity.objects.get()
-    assert list(activity.commissioners.all()) == [world.me]
+    assert sorted(c.name for c in activity.commissioners.all()) == ["张三", "李四"]
     assert list(activity.enterprises.all()) == [world.mine]
+    assert activity.place == "阿克苏纺织工业城"

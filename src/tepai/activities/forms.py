@@ -1,4 +1,4 @@
-"""Create/edit forms for the activities registry (used by the admin and, later, the web UI)."""
+"""Create/edit forms for the activities registry (admin site, registry pages, API)."""
 
 from django import forms
 
@@ -17,5 +17,6 @@ class ActivityForm(forms.ModelForm):
             "quantity",
             "is_trial",
             "batch",
+            "place",
             "notes",
         ]

@@ -89,6 +89,7 @@ class ActivityImporter(Importer):
             help="批次名称或编号；不填时，若所有特派员同属一个批次则自动取该批次",
             example="第二批",
         ),
+        Column("地点", "place", clean_text, help="工作地点，如县乡、企业厂区", example="阿瓦提县"),
         Column("说明", "notes", text_block),
     ]
 
@@ -120,6 +121,7 @@ class ActivityImporter(Importer):
             # The type changed away from 品种引进: a trial flag kept from before no longer applies.
             activity.is_trial = False
         activity.notes = row["notes"] or activity.notes
+        activity.place = row["place"] or activity.place
         if row["batch"]:
             activity.batch = resolve_batch(row["batch"], row.number, "批次", ctx)
         elif activity.batch is None:

@@ -46,6 +46,9 @@ class Activity(RegistryModel):
         related_name="activities",
         verbose_name=_("批次"),
     )
+    # Where the work was done (a county, a township, an enterprise's site): reports and typical
+    # cases name the place, and the enterprise alone does not say it (a training held in town).
+    place = models.CharField(_("地点"), max_length=100, blank=True, default="")
     notes = models.TextField(_("说明"), blank=True, default="")
     # A photo taken on site, uploaded from the commissioner's phone; stored under
     # TEPAI_HOME/media as a JPEG or PNG re-encoded by tepai.engagements.photos.

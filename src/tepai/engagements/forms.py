@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tepai.activities.models import Activity, ActivityKind
+from tepai.commissioners.models import Commissioner
 from tepai.demands.forms import DemandForm
 from tepai.demands.models import Demand, DemandList, DemandStatus
 from tepai.engagements.models import DeclineReason
@@ -126,17 +127,38 @@ class RatingForm(forms.Form):
 
 
 class ActivityLogForm(forms.ModelForm):
-    """A commissioner's quick work record, sized for a phone: one enterprise, one photo."""
+    """A commissioner's quick work record, sized for a phone: one enterprise, one photo, and the
+    teammates who went along."""
 
     enterprise = forms.ModelChoiceField(
         label=_("服务企业"),
         queryset=Enterprise.objects.order_by("name_sort", "name"),
         required=False,
     )
+    co_participants = forms.ModelMultipleChoiceField(
+        label=_("同行特派员"),
+        queryset=Commissioner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("同批次一起开展这项工作的特派员；记录也计入他们的工作成效"),
+    )
+
+    # What was done, for whom and with whom first; the details after.
+    field_order = [
+        "date",
+        "kind",
+        "enterprise",
+        "quantity",
+        "is_trial",
+        "co_participants",
+        "place",
+        "notes",
+        "photo",
+    ]
 
     class Meta:
         model = Activity
-        fields = ["date", "kind", "quantity", "is_trial", "notes", "photo"]
+        fields = ["date", "kind", "quantity", "is_trial", "place", "notes", "photo"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -144,7 +166,7 @@ class ActivityLogForm(forms.ModelForm):
             "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, commissioner: Commissioner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Hundreds of enterprises: tepai.js puts a box above the list that narrows it.
         self.fields["enterprise"].widget.attrs["data-searchable"] = _("输入企业名称筛选")
@@ -155,6 +177,18 @@ class ActivityLogForm(forms.ModelForm):
             "培训帮带填培训人数；入疆服务填人次；品种引进填品种个数；招商考察填团组批次；"
             "项目落地填项目个数；企业服务等填 1"
         )
+        self.fields["place"].widget.attrs["placeholder"] = _("如：阿瓦提县、企业厂区")
+        # Teams go out together, and teams are formed within a batch: offering the batch's
+        # members keeps the list short (21 people, not the whole registry) and the choice safe.
+        teammates = self.fields["co_participants"]
+        teammates.queryset = (  # type: ignore[attr-defined]
+            Commissioner.objects.filter(batches__in=commissioner.batches.all())
+            .exclude(pk=commissioner.pk)
+            .distinct()
+            .order_by("name_sort", "name")
+        )
+        if not teammates.queryset.exists():  # type: ignore[attr-defined]
+            del self.fields["co_participants"]
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")

@@ -27,19 +27,20 @@ class ActivityOut(RecordOut):
     quantity: int = Field(description="数量（人数、人次、个数等，视类型而定）")
     is_trial: bool = Field(description="是否试验示范（仅品种引进）")
     batch: Ref | None = Field(description="批次")
+    place: str = Field(description="地点")
     notes: str = Field(description="说明")
 
 
 class ActivityFilters(PeriodFilters):
-    """按说明、编号搜索；按类型、批次、特派员、企业、日期筛选。
+    """按说明、地点、编号搜索；按类型、批次、特派员、企业、日期筛选。
 
     批次：记录日期在该批次服务期内、且有特派员为该批次成员的记录（无特派员的记录按其登记的批次），
     与工作成效统计口径相同。
     """
 
-    q: Annotated[str | None, FilterLookup(["notes__icontains", "code__iexact"])] = Field(
-        None, description="搜索：说明、编号"
-    )
+    q: Annotated[
+        str | None, FilterLookup(["notes__icontains", "place__icontains", "code__iexact"])
+    ] = Field(None, description="搜索：说明、地点、编号")
     kind: Annotated[ActivityKind | None, FilterLookup("kind")] = Field(None, description="类型")
     batch: RecordIdInt | None = Field(None, description="批次 ID（按记录日期时特派员所在批次）")
     commissioner: Annotated[RecordIdInt | None, FilterLookup("commissioners")] = Field(

@@ -15,6 +15,7 @@ from PIL import Image
 
 from tepai.activities.models import Activity, ActivityKind
 from tepai.core.choices import IndustryCluster
+from tepai.core.testing import make_commissioner
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
@@ -329,6 +330,40 @@ def test_commissioner_logs_work_with_a_photo(world: World) -> None:
     assert other.get(reverse("engagements:activity-photo", args=[activity.pk])).status_code == 404
     page = client.get(reverse("engagements:me")).content.decode()
     assert "现场诊断" in page
+
+
+def test_commissioner_logs_work_with_teammates_and_place(world: World) -> None:
+    batch = world.commissioner.batches.get()
+    teammate = make_commissioner(name="钱纺织", batch=batch)
+    client = _client(world.commissioner_user)
+    page = client.get(reverse("engagements:me")).content.decode()
+    # The form comes right after the proposals waiting for an answer, above the profile and
+    # the suggestions, so that on a phone it is the first thing below them.
+    assert page.index('id="log"') < page.index('id="profile"') < page.index('id="suggested"')
+    # Only the batch's other members are offered: not oneself, not somebody from elsewhere.
+    assert "钱纺织" in page and world.other_commissioner.name not in page
+    fields = {
+        "date": "2024-06-02",
+        "kind": ActivityKind.TRAINING,
+        "quantity": "12",
+        "place": "阿瓦提县",
+        "notes": "染色工艺培训",
+    }
+    outsider = client.post(
+        reverse("engagements:log-activity"),
+        {**fields, "co_participants": [world.other_commissioner.pk]},
+    )
+    assert outsider.status_code == 200 and not Activity.objects.exists()
+    response = client.post(
+        reverse("engagements:log-activity"), {**fields, "co_participants": [teammate.pk]}
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.place == "阿瓦提县"
+    assert set(activity.commissioners.all()) == {world.commissioner, teammate}
+    # The record counts for the teammate too, and they may open it.
+    assert Activity.objects.filter(commissioners=teammate).count() == 1
+    assert "阿瓦提县" in client.get(reverse("engagements:me")).content.decode()
 
 
 def test_the_log_form_refuses_non_images_and_explains(world: World) -> None:

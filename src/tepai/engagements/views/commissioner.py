@@ -67,7 +67,10 @@ def _workspace(request: HttpRequest, activity_form: ActivityLogForm) -> HttpResp
 
 @role_required(Role.COMMISSIONER)
 def workspace(request: HttpRequest) -> HttpResponse:
-    return _workspace(request, ActivityLogForm(initial={"date": timezone.localdate()}))
+    form = ActivityLogForm(
+        initial={"date": timezone.localdate()}, commissioner=my_commissioner(request)
+    )
+    return _workspace(request, form)
 
 
 @role_required(Role.COMMISSIONER)
@@ -75,17 +78,17 @@ def log_activity(request: HttpRequest) -> HttpResponse:
     """Save a work record from the workspace form; on errors show the workspace again."""
     if request.method != "POST":
         return redirect("engagements:me")
-    form = ActivityLogForm(request.POST, request.FILES)
+    me = my_commissioner(request)
+    form = ActivityLogForm(request.POST, request.FILES, commissioner=me)
     if not form.is_valid():
         return _workspace(request, form)
-    me = my_commissioner(request)
     with transaction.atomic():
         activity = form.save(commit=False)
         # The KPIs of a batch count its activities: file the record under the batch the
         # commissioner was most recently dispatched with.
         activity.batch = me.batches.order_by("-dispatch_date").first()
         activity.save()
-        activity.commissioners.add(me)
+        activity.commissioners.add(me, *form.cleaned_data.get("co_participants", ()))
         if form.cleaned_data.get("enterprise"):
             activity.enterprises.add(form.cleaned_data["enterprise"])
     messages.success(request, _("已记录：%(activity)s") % {"activity": activity})

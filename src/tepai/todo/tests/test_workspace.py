@@ -33,7 +33,7 @@ def test_a_pending_proposal_is_in_the_history_and_not_suggested_again(
     history = page[page.index('id="history"') :]
     assert world.demand.title in history and "暂无记录" not in history
     assert f'id="proposal-{proposal.pk}"' in page
-    suggested = page[page.index('id="suggested"') : page.index('id="log"')]
+    suggested = page[page.index('id="suggested"') : page.index('id="kpi"')]
     assert other.title in suggested and world.demand.title not in suggested
 
 
