@@ -25,12 +25,22 @@ class Column:
     ``field`` names a model field (a foreign key shows the related record, a many-to-many
     field all of them, a choice field its label). ``sort`` is the ordering path; by default a
     concrete field sorts by itself and a many-to-many field does not sort.
+
+    A column that ``counts`` a :class:`Related` section (a batch's members) shows how many
+    records that section's list holds for the viewer, linked to that list; ``field`` then
+    names the count, which sorts like any number.
     """
 
     field: str
     label: Label = ""
     sort: str | None = ""
     link: bool = False
+    counts: Related | None = None
+
+    @property
+    def header(self) -> Label:
+        """The column's own label; a count's defaults to what it counts."""
+        return self.label or (self.counts.label if self.counts else "")
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,11 @@ BATCHES = Registry(
         Column("end_date"),
         Column("sending_organisation"),
         Column("host_region"),
+        Column(
+            "member_count",
+            _("成员人数"),
+            counts=Related(_("科技特派员"), "commissioners", "batches"),
+        ),
     ),
     search=("name", "code", "host_region", "sending_organisation"),
     related=(
@@ -445,9 +450,10 @@ ACTIVITIES = Registry(
         Column("commissioners"),
         Column("enterprises"),
         Column("batch", sort="batch__dispatch_date"),
+        Column("place"),
         Column("notes"),
     ),
-    search=("code", "notes"),
+    search=("code", "place", "notes"),
     filters=(
         choice(Activity, "kind"),
         _attributed_batch,

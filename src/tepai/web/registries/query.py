@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import BadRequest, FieldDoesNotExist
-from django.db.models import ManyToManyField, Model, Q, QuerySet
+from django.db.models import Count, ManyToManyField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -261,6 +262,8 @@ def sort_options(registry: Registry, user: Any = None) -> dict[str, str]:
         if column.sort is None:
             continue
         path = column.sort
+        if not path and column.counts is not None:
+            path = column.field  # the count annotated by list_query
         if not path:
             model_fld = registry.model._meta.get_field(column.field)
             if model_fld.many_to_many or model_fld.one_to_many:
@@ -269,6 +272,33 @@ def sort_options(registry: Registry, user: Any = None) -> dict[str, str]:
         if may_query(user, registry.model, path):
             options[column.field] = path
     return options
+
+
+def _with_counts(registry: Registry, queryset: QuerySet, user: Any) -> QuerySet:
+    """Annotate each counting column: how many records its section's list shows ``user``.
+
+    The count is that list's own query (the target registry's filter lookup within what the
+    user may see), correlated to each row, so the number always equals what its link opens.
+    """
+    from tepai.web.registries.catalogue import REGISTRIES  # the catalogue builds on this module
+
+    counts = {}
+    for column in registry.columns:
+        if column.counts is None:
+            continue
+        target = REGISTRIES[column.counts.slug]
+        spec = target.filter(column.counts.param)
+        if spec is None or spec.rule is not None:
+            raise ValueError(f"{registry.slug}: {column.field} must count a filter's lookup")
+        rows = (
+            visible(user, target.model._default_manager.filter(**{spec.lookup: OuterRef("pk")}))
+            .order_by()
+            .values(spec.lookup)
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        counts[column.field] = Coalesce(Subquery(rows), 0)
+    return queryset.annotate(**counts) if counts else queryset
 
 
 def _order(registry: Registry, queryset: QuerySet, sort: str, user: Any) -> tuple[QuerySet, str]:
@@ -336,5 +366,6 @@ def list_query(registry: Registry, user: Any, params: QueryDict) -> ListQuery:
     if text:
         queryset = _search(registry, queryset, text, user)
         result.q = text
+    queryset = _with_counts(registry, queryset, user)
     result.queryset, result.sort = _order(registry, queryset, params.get("sort", ""), user)
     return result

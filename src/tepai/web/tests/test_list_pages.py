@@ -90,6 +90,27 @@ def test_it_sorts_by_column_both_ways_and_marks_the_header(world: World) -> None
     assert header["url"] == "?sort=-signed_on"
 
 
+@pytest.mark.parametrize("role", ["admin", "commissioner", "enterprise"])
+def test_the_batch_list_counts_members_as_the_linked_list_shows_them(
+    world: World, role: str
+) -> None:
+    client = world.client(role)
+    response = client.get("/batches/?sort=-member_count")
+    assert response.status_code == 200
+    headers = [str(h["label"]) for h in response.context["headers"]]
+    counted = headers.index("成员人数")
+    rows = response.context["rows"]
+    # Second batch: 张三 and 李四; first batch: 李四 only (he served in both).
+    assert [row.pk for row, _cells in rows] == [world.batch.pk, world.first_batch.pk]
+    for row, cells in rows:
+        (item,) = cells[counted]["items"]
+        assert item.url == f"/commissioners/?batches={row.pk}"
+        assert int(item.text) == len(pks(client, item.url))
+    assert [cells[counted]["items"][0].text for _row, cells in rows] == ["2", "1"]
+    ascending = pks(client, "/batches/?sort=member_count")
+    assert ascending == [world.first_batch.pk, world.batch.pk]
+
+
 def test_it_shows_fifty_records_a_page(world: World) -> None:
     for number in range(60):
         make_institution(f"分页大学{number:02d}")

@@ -104,7 +104,7 @@ def _headers(registry: Registry, sort: str, params: Any, user: Any) -> list[dict
     sortable = sort_options(registry, user)
     headers = []
     for column in registry.columns:
-        label = column.label or field_label(registry.model, column.field)
+        label = column.header or field_label(registry.model, column.field)
         entry: dict[str, Any] = {"label": label, "url": None, "direction": ""}
         if column.field in sortable:
             query = params.copy()
@@ -123,6 +123,15 @@ def row_cells(registry: Registry, record: Model, user: Any, count: int = 0) -> l
     columns = registry.columns[:count] if count else registry.columns
     cells = []
     for column in columns:
+        if column.counts is not None:
+            # Annotated by list_query; a record read without it (a detail page's section) is
+            # counted on its own.
+            total = getattr(record, column.field, None)
+            if total is None:
+                total = records(user, column.counts.slug, {column.counts.param: record.pk}).count()
+            url = list_url(column.counts.slug, {column.counts.param: record.pk})
+            cells.append([Item(str(total), url)])
+            continue
         items = cell(record, column.field, user, registry)
         if column.link:
             url = detail_url(record)
@@ -221,7 +230,7 @@ def _related_sections(registry: Registry, record: Model, user: Any) -> list[dict
                 "total": total,
                 "url": list_url(related.slug, params),
                 "headers": [
-                    c.label or field_label(target.model, c.field) for c in target.columns[:columns]
+                    c.header or field_label(target.model, c.field) for c in target.columns[:columns]
                 ],
                 "rows": [row_cells(target, obj, user, columns) for obj in shown[:RELATED_ROWS]],
             }
