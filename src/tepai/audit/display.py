@@ -14,6 +14,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -125,12 +127,25 @@ def _field_value(field: Any, value: Any, names: RelatedNames | None = None) -> s
     related = _related_model(field)
     if related is not None and names is not None and _ids(value):
         return _related_value(related, value, names)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return _local_time(value)
     choices = getattr(field, "flatchoices", None) if field is not None else None
     if choices and value is not None and not isinstance(value, list | dict):
         labels = {str(code): label for code, label in choices}
         if str(value) in labels:
             return mask_text(str(labels[str(value)]))
     return format_value(value)
+
+
+def _local_time(value: str) -> str:
+    """Return a logged ISO time ("2026-12-07T17:41:04.95+00:00") as the entry times are shown:
+    local time to the second ("2026-12-08 01:41:04")."""
+    moment = parse_datetime(value)
+    if moment is None:
+        return format_value(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tepai.accounts.roles import Role
 from tepai.accounts.testing import make_user
@@ -55,3 +56,13 @@ def test_the_audit_page_shows_the_names(client: Client) -> None:
     client.force_login(make_user(Role.AUDITOR, username="shenji"))
     html = client.get("/audit/").content.decode()
     assert "温宿果业甲（#" in html and "温宿果业乙（#" in html
+
+
+@override_settings(TIME_ZONE="Asia/Shanghai")
+def test_logged_times_read_as_local_time_to_the_second() -> None:
+    enterprise = make_enterprise("阿瓦提棉业")
+    entry = AuditEntry.objects.filter(action="create", object_id=str(enterprise.pk)).latest("id")
+    assert "T" in entry.after["created_at"]  # kept as ISO text in UTC
+    [row] = [row for row in diff_rows(entry) if row.field == "创建时间"]
+    expected = timezone.localtime(enterprise.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert row.after == expected
