@@ -101,6 +101,11 @@ def _setup_django() -> None:
 def _bulk(model: Any, rows: Iterable[Any]) -> list[Any]:
     """Insert ``rows`` in batches and return them (with primary keys on both databases)."""
     objects = list(rows)
+    for obj in objects:
+        # bulk_create skips save(), which derives the pinyin keys and the research-field
+        # text that search matches; without them every pinyin search found nothing.
+        if hasattr(obj, "refresh_search_keys"):
+            obj.refresh_search_keys()
     created = []
     for start in range(0, len(objects), BATCH_SIZE):
         created += model.objects.bulk_create(objects[start : start + BATCH_SIZE])

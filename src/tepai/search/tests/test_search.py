@@ -240,3 +240,41 @@ def test_the_first_records_come_in_the_lists_own_order() -> None:
     for slug in ("projects", "commissioners"):
         queryset = list_query(REGISTRIES[slug], user, QueryDict()).queryset
         assert _keys_in_order(queryset) == list(queryset.values_list("pk", flat=True)), slug
+
+
+SHORT_WORDS = ("张", "张三", "三丰", "zs", "ZS", "Z", "印染", "染色", "丰", "x")
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [(Commissioner, "name"), (Commissioner, "name_initials"), (Commissioner, "bio")],
+)
+def test_a_short_word_finds_exactly_what_icontains_finds(model: Any, field: str) -> None:
+    make_commissioner(name="张三丰", bio="印染废水脱色；染色工艺")
+    make_commissioner(name="张三", bio="ZS-2 型纺纱机")
+    make_commissioner(name="李四", bio="")
+    for word in SHORT_WORDS:
+        short = set(model.objects.filter(**{f"{field}__has_short": word}))
+        plain = set(model.objects.filter(**{f"{field}__icontains": word}))
+        assert short == plain, (field, word)
+
+
+def test_short_words_are_asked_through_the_gram_indexes_on_postgresql() -> None:
+    from django.db import connection
+
+    from tepai.search.grams import lookup_for
+
+    assert lookup_for("张三") == "has_short" and lookup_for("张三丰") == "icontains"
+    if connection.vendor != "postgresql":
+        pytest.skip("the gram indexes exist on PostgreSQL only")
+    make_commissioner(name="张三")
+    columns = importlib.import_module("tepai.search.migrations.0002_gram_indexes").COLUMNS
+    assert columns["demands_demand"] == ("title", "code", "problem")
+    query = Commissioner.objects.filter(name__has_short="张三").values("pk").query
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A handful of rows would be read in full anyway; forbid that to see the index match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "commissioners_commissioner_name_grams" in plan, plan
