@@ -278,6 +278,11 @@ PAGE_RULES: dict[str, tuple[Rule, ...]] = {
     "engagements:activity-photo": _rules(
         Rule(READERS, "activity:mine"), Rule(STAFF, "activity:theirs")
     ),
+    # A work record waiting for confirmation: the enterprise it names answers, administrators
+    # settle disputes; other enterprises do not see it.
+    "engagements:service-confirmation": _rules(
+        Rule(frozenset({A, E}), "activity:mine"), Rule(ADMIN, "activity:theirs")
+    ),
     "engagements:company": _rules(Rule(frozenset({E}))),
     "engagements:company-demand-new": _rules(Rule(frozenset({E}))),
     "engagements:company-demand": _rules(

@@ -105,3 +105,31 @@ def test_an_admin_sees_demands_to_review_and_an_overdue_demand_flagged(
     expect(phone.locator("[data-kind=demand-overdue]")).to_contain_text("棉纺车间除尘改造")
     assert page_width(phone) <= 375
     screenshot(phone, "todo-page-375")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_enterprise_confirms_a_service_record_from_the_first_page(
+    page: Any, login: Any, screenshot: Any
+) -> None:
+    from tepai.activities.confirmation import request_confirmation
+    from tepai.activities.models import Activity, ActivityConfirmation, ActivityKind
+
+    world = build_world()
+    activity = Activity.objects.create(
+        date=datetime.date(2024, 6, 5), kind=ActivityKind.ENTERPRISE_SERVICE, place="阿克苏市"
+    )
+    activity.commissioners.add(world.me)
+    activity.enterprises.add(world.mine)
+    request_confirmation(activity)
+
+    login(page, world.enterprise)
+    page.goto("/")
+    panel = page.locator("#todo")
+    expect(panel).to_contain_text("待确认的服务记录")
+    expect(panel).to_contain_text("张三 · 阿克苏市")
+    screenshot(page, "todo-service-record-1366")
+    panel.locator("button", has_text="确认属实").click()
+    expect(page.locator(".messages")).to_contain_text("已确认这条服务记录")
+    activity.refresh_from_db()
+    assert activity.confirmation == ActivityConfirmation.CONFIRMED
+    expect(page.locator("#todo")).not_to_contain_text("待确认的服务记录")

@@ -22,6 +22,16 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ActivityConfirmation(models.TextChoices):
+    """Whether the enterprise served has confirmed a work record a commissioner logged."""
+
+    # Entered by the programme office or imported: the office's own record.
+    NOT_NEEDED = "not_needed", _("无需确认")
+    PENDING = "pending", _("待企业确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISPUTED = "disputed", _("企业有异议")
+
+
 class Activity(RegistryModel):
     """One recorded piece of work by commissioners, with the quantity the KPIs sum."""
 
@@ -53,6 +63,16 @@ class Activity(RegistryModel):
     # A photo taken on site, uploaded from the commissioner's phone; stored under
     # TEPAI_HOME/media as a JPEG or PNG re-encoded by tepai.engagements.photos.
     photo = models.FileField(_("现场照片"), upload_to="activities/%Y/%m/", blank=True, default="")
+    # A commissioner's record of serving an enterprise waits for that enterprise to confirm it
+    # (tepai.activities.confirmation); the KPIs count it either way, the office sees which.
+    confirmation = models.CharField(
+        _("企业确认"),
+        max_length=16,
+        choices=ActivityConfirmation.choices,
+        default=ActivityConfirmation.NOT_NEEDED,
+    )
+    confirmation_note = models.CharField(_("确认意见"), max_length=500, blank=True, default="")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("工作记录")
@@ -67,6 +87,13 @@ class Activity(RegistryModel):
             models.Index(fields=["-date", "id"], name="activity_latest_first"),
             models.Index(fields=["kind", "batch"], name="activity_kind_batch"),
             models.Index(fields=["date", "kind", "quantity", "batch"], name="activity_kpi_days"),
+            # The 待办 badge counts records waiting for an answer on every page; almost all
+            # records need none, so only those waiting are indexed.
+            models.Index(
+                fields=["confirmation"],
+                name="activity_awaiting_answer",
+                condition=Q(confirmation__in=["pending", "disputed"]),
+            ),
         ]
         constraints = [
             unique_code_constraint("activity"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -40,6 +41,9 @@ class WriteRules:
 
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
         return data
+
+    def after_create(self, request: HttpRequest, record: Model) -> None:
+        """Act on a record just created (inside the same transaction)."""
 
     def explain_refusal(self, request: HttpRequest, record: Model) -> None:
         """Raise a more telling error than 403 when ``can_change`` refuses ``record``."""
@@ -152,7 +156,9 @@ def _mount_writes(router: Router, registry: Registry, detail_out: type[Schema]) 
             raise Forbidden(_("无权新建%(registry)s") % {"registry": registry.label})
         data = with_defaults(registry.model, payload.model_dump())
         data = registry.rules.prepare_create(request, data)
-        record = save_with_form(form, data)
+        with transaction.atomic():
+            record = save_with_form(form, data)
+            registry.rules.after_create(request, record)
         return Status(201, registry.get(request.user, record.pk, detail=True))
 
     def update_record(

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, path
 from tepai.engagements.views import (
     answers,
     commissioner,
+    confirmations,
     enterprise,
     matching,
     publishing,
@@ -46,4 +47,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("company/demands/<int:pk>/", enterprise.demand_detail, name="company-demand"),
     path("company/demands/<int:pk>/edit/", enterprise.demand_form, name="company-demand-edit"),
     path("company/projects/<int:pk>/rate/", enterprise.rate_project, name="rate"),
+    # Enterprises confirm the work records naming them; administrators settle disputes.
+    path(
+        "service-records/<int:pk>/",
+        confirmations.service_confirmation,
+        name="service-confirmation",
+    ),
 ]

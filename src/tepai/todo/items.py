@@ -33,6 +33,11 @@ class Item:
     overdue: bool = False
     # A proposal the user may accept right here (the panel's one-click 接受).
     proposal: Any = None
+    # Another one-click answer: a POST to ``post_url`` with ``action=post_action`` (the
+    # button reads ``post_label``); ``url`` stays the page with every choice.
+    post_url: str = ""
+    post_action: str = ""
+    post_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@
   已发布/对接中 (:func:`tepai.demands.models.overdue_q`).
 - 逾期未答复的推荐 (administrators): open proposals older than :data:`ANSWER_DAYS` days.
 
-Activities (工作记录) have no state waiting for confirmation in the data model — a record is
-complete when saved — so there is no "activities to confirm" provider.
+- 待确认的服务记录 (enterprises): work records a commissioner logged naming the enterprise,
+  to confirm in one click or dispute (:mod:`tepai.activities.confirmation`).
+- 企业有异议的工作记录 (administrators): records an enterprise disputed, to settle.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tepai.accounts.roles import Role
+from tepai.activities import confirmation
+from tepai.activities.models import Activity
 from tepai.demands.models import Demand, DemandStatus, overdue_q
 from tepai.engagements.models import OPEN_STATUSES, Proposal
 from tepai.projects.contracts import awaiting_confirmation
@@ -143,6 +146,52 @@ def _contract_item(project: Project, today: datetime.date) -> Item:
     )
 
 
+# ----- work records to confirm ----------------------------------------------------------------
+def _records_to_confirm(user: Any, today: datetime.date) -> QuerySet[Activity]:
+    return confirmation.awaiting_enterprise(user)
+
+
+def _record_detail(activity: Activity) -> str:
+    people = "、".join(person.name for person in activity.commissioners.all())
+    parts = [people, activity.place, _("数量 %(quantity)s") % {"quantity": activity.quantity}]
+    return " · ".join(part for part in parts if part)
+
+
+def _record_to_confirm_item(activity: Activity, today: datetime.date) -> Item:
+    url = reverse("engagements:service-confirmation", args=[activity.pk])
+    return Item(
+        key=f"activity-confirm:{activity.pk}",
+        title=str(activity),
+        detail=_record_detail(activity),
+        url=url,
+        action=_("有异议…"),
+        post_url=url,
+        post_action="confirm",
+        post_label=_("确认属实"),
+    )
+
+
+def _disputed_records(user: Any, today: datetime.date) -> QuerySet[Activity]:
+    return confirmation.disputed()
+
+
+def _disputed_record_item(activity: Activity, today: datetime.date) -> Item:
+    enterprises = "、".join(enterprise.name for enterprise in activity.enterprises.all())
+    return Item(
+        key=f"activity-disputed:{activity.pk}",
+        title=str(activity),
+        detail=_("%(enterprise)s：%(reason)s")
+        % {"enterprise": enterprises, "reason": activity.confirmation_note},
+        url=reverse("engagements:service-confirmation", args=[activity.pk]),
+        action=_("去处理"),
+        overdue=True,
+    )
+
+
+def _disputed_list_url(user: Any) -> str:
+    return reverse("web:activities-list") + "?confirmation=disputed"
+
+
 # ----- overdue demands ------------------------------------------------------------------------
 def _overdue_demands(user: Any, today: datetime.date) -> QuerySet[Demand]:
     demands = Demand.objects.filter(overdue_q(today))
@@ -238,6 +287,21 @@ PROVIDERS: list[Provider] = [
         frozenset({Role.ADMIN, Role.ENTERPRISE}),
         _contracts_awaiting_confirmation,
         _contract_item,
+    ),
+    Provider(
+        "activity-confirm",
+        gettext_lazy("待确认的服务记录"),
+        frozenset({Role.ENTERPRISE}),
+        _records_to_confirm,
+        _record_to_confirm_item,
+    ),
+    Provider(
+        "activity-disputed",
+        gettext_lazy("企业有异议的工作记录"),
+        ADMINS,
+        _disputed_records,
+        _disputed_record_item,
+        _disputed_list_url,
     ),
     Provider(
         "demand-overdue",

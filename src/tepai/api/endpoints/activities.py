@@ -9,6 +9,7 @@ from ninja import FilterLookup
 from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
+from tepai.activities.confirmation import request_confirmation
 from tepai.activities.forms import ActivityForm
 from tepai.activities.models import Activity, ActivityKind
 from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
@@ -28,6 +29,12 @@ class ActivityOut(RecordOut):
     is_trial: bool = Field(description="是否试验示范（仅品种引进）")
     batch: Ref | None = Field(description="批次")
     place: str = Field(description="地点")
+    confirmation: str = Field(
+        description="企业确认：not_needed 无需确认（项目办录入）、pending 待企业确认、"
+        "confirmed 已确认、disputed 企业有异议"
+    )
+    confirmation_label: str = label_of("confirmation", "企业确认")
+    confirmation_note: str = Field(description="确认意见（企业的异议原因）")
     notes: str = Field(description="说明")
 
 
@@ -74,6 +81,11 @@ class ActivityRules(WriteRules):
 
     def prepare_update(self, request: HttpRequest, record: Model, data: Data) -> Data:
         return _with_me(request, data) if "commissioners" in data else data
+
+    def after_create(self, request: HttpRequest, record: Model) -> None:
+        # A commissioner's own record of serving enterprises waits for them to confirm it.
+        if role_of(request.user) is Role.COMMISSIONER:
+            request_confirmation(record)  # type: ignore[arg-type]
 
 
 REGISTRIES = [

@@ -211,6 +211,23 @@ def test_a_commissioner_records_work_and_stays_on_it(world: World) -> None:
     assert Activity.objects.get(pk=created["id"]).quantity == 30
 
 
+def test_a_commissioners_record_of_serving_an_enterprise_waits_for_its_confirmation(
+    world: World,
+) -> None:
+    served = {"date": "2024-07-03", "kind": "service", "quantity": 1}
+    response = world.client("commissioner").post(
+        "/api/activities/", {**served, "enterprises": [world.mine.pk]}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["confirmation"] == "pending"
+    assert response.json()["confirmation_label"] == "待企业确认"
+    # The programme office's own records need no confirmation.
+    office = world.client("admin").post(
+        "/api/activities/", {**served, "enterprises": [world.mine.pk]}
+    )
+    assert office.json()["confirmation"] == "not_needed"
+
+
 def test_a_commissioner_cannot_edit_colleagues_activities(world: World) -> None:
     response = world.client("commissioner").patch(
         f"/api/activities/{world.activity_other.pk}", {"notes": "冒改"}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tepai.accounts.decorators import role_required
 from tepai.accounts.permissions import visible
 from tepai.accounts.roles import Role
+from tepai.activities.confirmation import request_confirmation
 from tepai.activities.models import Activity
 from tepai.commissioners.profile import profile_completeness
 from tepai.engagements.forms import ActivityLogForm, AnswerForm
@@ -91,6 +92,7 @@ def log_activity(request: HttpRequest) -> HttpResponse:
         activity.commissioners.add(me, *form.cleaned_data.get("co_participants", ()))
         if form.cleaned_data.get("enterprise"):
             activity.enterprises.add(form.cleaned_data["enterprise"])
+            request_confirmation(activity)
     messages.success(request, _("已记录：%(activity)s") % {"activity": activity})
     return redirect("engagements:me")
 

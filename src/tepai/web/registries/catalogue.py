@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.roles import Role, role_of
+from tepai.activities.confirmation import request_confirmation
 from tepai.activities.forms import ActivityForm
 from tepai.activities.models import Activity
 from tepai.cases.forms import CaseForm
@@ -45,6 +46,8 @@ def _add_own_commissioner(user: Any, activity: Activity) -> None:
     account = getattr(user, "account", None)
     if role_of(user) is Role.COMMISSIONER and account is not None:
         activity.commissioners.add(account.commissioner_id)
+        # A commissioner's own record of serving enterprises waits for them to confirm it.
+        request_confirmation(activity)
 
 
 _batch = relation("batch", "batch", Batch, _("批次"))
@@ -457,6 +460,7 @@ ACTIVITIES = Registry(
     filters=(
         choice(Activity, "kind"),
         _attributed_batch,
+        choice(Activity, "confirmation"),
         flag("trial", "is_trial", _("试验示范")),
         Filter(
             "enterprise_cluster",
@@ -476,6 +480,13 @@ ACTIVITIES = Registry(
     quantity_field="quantity",
     quantity_kind="kind",
     after_create=_add_own_commissioner,
+    detail_fields=(
+        *ActivityForm.Meta.fields,
+        "photo",
+        "confirmation",
+        "confirmation_note",
+        "confirmed_at",
+    ),
     related=(Related(_("典型案例"), "cases", "activities"),),
 )
 
