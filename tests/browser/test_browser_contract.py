@@ -92,8 +92,12 @@ def test_the_enterprise_completes_the_draft_the_admin_confirms_and_the_kpi_chang
     # Still not counted until the administrator confirms it.
     login(page, world.admin)
     assert dashboard_numbers(page)[CONTRACTS] == before[CONTRACTS]
-    page.goto("/contracts/")
-    page.locator("a", has_text="完善并确认").first.click()
+    # The administrator finds it among the contracts waiting in 待办, one click from the form.
+    page.goto("/")
+    waiting = page.locator("#todo [data-kind=contract-confirm]")
+    expect(waiting).to_contain_text("待确认的合同")
+    expect(waiting).to_contain_text(draft.title)
+    waiting.locator("a", has_text="去处理").first.click()
     expect(page.locator("input[name=amount]")).to_have_value("48.50")
     page.locator("button", has_text="保存并确认合同").click()
     expect(page.locator(".messages")).to_contain_text("已确认，计入工作成效统计")
