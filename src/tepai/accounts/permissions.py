@@ -18,6 +18,7 @@ from tepai.accounts.roles import Role, role_of
 # The personal-data rule lives with the masks in tepai.core.personal_data; it is re-exported
 # here because this module is where callers ask "may this user …".
 from tepai.core.personal_data import can_view_personal_data as can_view_personal_data
+from tepai.demands.models import EDITABLE_BY_ENTERPRISE, PUBLIC_STATUSES
 
 # Registries every signed-in role may read in full (public programme information).
 _OPEN_TO_ALL = {
@@ -35,7 +36,7 @@ _OPEN_TO_ALL = {
 
 # Demand states an enterprise may still edit or delete (草稿, 待审核); the API names them
 # when it refuses a later edit.
-ENTERPRISE_EDITABLE = ("draft", "pending")
+ENTERPRISE_EDITABLE = EDITABLE_BY_ENTERPRISE
 
 
 def _label(model: type[Model]) -> str:
@@ -98,14 +99,11 @@ def _linked(queryset: QuerySet, relation: str, **lookup: object) -> Q:
     return Q(pk__in=rows.values(field.field.name))
 
 
-_PUBLISHED = ("published", "matching", "signed", "completed")
-
-
 def _visible_to_commissioner(label: str, queryset: QuerySet, me: int | None) -> QuerySet:
     rules: dict[str, Callable[[], Q]] = {
         "enterprises.enterprise": Q,
         "demands.demand": lambda: (
-            Q(status__in=_PUBLISHED) | _linked(queryset, "projects", commissioners=me)
+            Q(status__in=PUBLIC_STATUSES) | _linked(queryset, "projects", commissioners=me)
         ),
         "demands.demandlist": Q,
         "projects.project": lambda: _among(queryset, commissioners=me),

@@ -92,7 +92,9 @@ class Activity(RegistryModel):
             models.Index(
                 fields=["confirmation"],
                 name="activity_awaiting_answer",
-                condition=Q(confirmation__in=["pending", "disputed"]),
+                condition=Q(
+                    confirmation__in=[ActivityConfirmation.PENDING, ActivityConfirmation.DISPUTED]
+                ),
             ),
         ]
         constraints = [

@@ -40,6 +40,16 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Statuses an enterprise may still edit or delete its demand in: before review passes it.
+EDITABLE_BY_ENTERPRISE = (DemandStatus.DRAFT, DemandStatus.PENDING_REVIEW)
+# Reviewed and public: every signed-in role may read a demand in these (not a closed one).
+PUBLIC_STATUSES = (
+    DemandStatus.PUBLISHED,
+    DemandStatus.MATCHING,
+    DemandStatus.SIGNED,
+    DemandStatus.COMPLETED,
+)
+
 # Statuses in which a demand still waits for a partner: past its 截止日期 in one of these, it is
 # overdue (issue 11: 2025 deadlines still 已发布 in December 2026 with nothing said).
 OPEN_FOR_PARTNERS = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)
