@@ -1,4 +1,4 @@
-"""Create/edit forms for the outcomes registry (used by the admin and, later, the web UI)."""
+"""Create/edit forms for the outcomes registry (admin site, registry pages, API)."""
 
 from django import forms
 

@@ -1,4 +1,4 @@
-"""Create/edit forms for the projects registry (used by the admin and, later, the web UI)."""
+"""Create/edit forms for the projects registry (admin site, registry pages, API)."""
 
 from typing import Any
 
