@@ -108,6 +108,16 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
     ),
 )
 
+# The work-record KPIs and the kind of record whose 数量 each adds up; the other three count
+# projects (led, contracts) and enterprises served. Used wherever a KPI is counted.
+SUMMED_ACTIVITY_KINDS: dict[str, ActivityKind] = {
+    "varieties_introduced": ActivityKind.VARIETY,
+    "local_staff_trained": ActivityKind.TRAINING,
+    "visit_person_times": ActivityKind.VISIT,
+    "investment_delegations": ActivityKind.INVESTMENT,
+    "projects_landed": ActivityKind.LANDING,
+}
+
 
 @dataclass
 class KpiFigure:
@@ -266,6 +276,51 @@ def _scoped(
     return queryset
 
 
+def figures_over(
+    projects: QuerySet[Project], activities: QuerySet[Activity], cluster: str | None = None
+) -> dict[str, KpiFigure]:
+    """Return the eight KPIs counted over ``projects`` (confirmed ones: ``counted()``) and
+    ``activities``, in :data:`KPI_DEFINITIONS` order, each with the ids of what it counted.
+
+    The one computation behind the programme's figures (:func:`kpi_report`) and a
+    commissioner's own (:func:`tepai.engagements.kpi.contribution`). With ``cluster``, only
+    enterprises of that cluster count as benefited.
+    """
+    figures: dict[str, KpiFigure] = {}
+    definitions = {d.key: d for d in KPI_DEFINITIONS}
+
+    led = projects.filter(
+        kind=ProjectKind.RESEARCH, level__in=PROVINCIAL_OR_HIGHER, led_by_commissioner=True
+    )
+    led_ids = _ids(led)
+    figures["provincial_projects_led"] = KpiFigure(
+        definitions["provincial_projects_led"], len(led_ids), {"projects": led_ids}
+    )
+    contract_ids = _ids(projects.filter(kind__in=CONTRACT_KINDS))
+    figures["service_contracts"] = KpiFigure(
+        definitions["service_contracts"], len(contract_ids), {"projects": contract_ids}
+    )
+    for key, kind in SUMMED_ACTIVITY_KINDS.items():
+        total, ids = _activity_sum(activities, kind)
+        figures[key] = KpiFigure(definitions[key], total, {"activities": ids})
+
+    service = activities.filter(kind=ActivityKind.ENTERPRISE_SERVICE)
+    served = Enterprise.objects.filter(
+        pk__in=Activity.enterprises.through._base_manager.filter(
+            activity_id__in=service.values("pk")
+        ).values("enterprise_id")
+    )
+    if cluster is not None:
+        served = served.filter(cluster=cluster)
+    enterprise_ids = _ids(served)
+    figures["enterprises_benefited"] = KpiFigure(
+        definitions["enterprises_benefited"],
+        len(enterprise_ids),
+        {"enterprises": enterprise_ids, "activities": _ids(service)},
+    )
+    return {d.key: figures[d.key] for d in KPI_DEFINITIONS}
+
+
 def kpi_report(
     batch: Batch | None = None,
     period: Period | None = None,
@@ -295,45 +350,7 @@ def kpi_report(
         period,
     )
 
-    figures: dict[str, KpiFigure] = {}
-    definitions = {d.key: d for d in KPI_DEFINITIONS}
-
-    led = projects.filter(
-        kind=ProjectKind.RESEARCH, level__in=PROVINCIAL_OR_HIGHER, led_by_commissioner=True
-    )
-    led_ids = _ids(led)
-    figures["provincial_projects_led"] = KpiFigure(
-        definitions["provincial_projects_led"], len(led_ids), {"projects": led_ids}
-    )
-    contract_ids = _ids(projects.filter(kind__in=CONTRACT_KINDS))
-    figures["service_contracts"] = KpiFigure(
-        definitions["service_contracts"], len(contract_ids), {"projects": contract_ids}
-    )
-    for key, kind in (
-        ("varieties_introduced", ActivityKind.VARIETY),
-        ("local_staff_trained", ActivityKind.TRAINING),
-        ("visit_person_times", ActivityKind.VISIT),
-        ("investment_delegations", ActivityKind.INVESTMENT),
-        ("projects_landed", ActivityKind.LANDING),
-    ):
-        total, ids = _activity_sum(activities, kind)
-        figures[key] = KpiFigure(definitions[key], total, {"activities": ids})
-
-    service = activities.filter(kind=ActivityKind.ENTERPRISE_SERVICE)
-    served = Enterprise.objects.filter(
-        pk__in=Activity.enterprises.through._base_manager.filter(
-            activity_id__in=service.values("pk")
-        ).values("enterprise_id")
-    )
-    if cluster is not None:
-        served = served.filter(cluster=cluster)
-    enterprise_ids = _ids(served)
-    figures["enterprises_benefited"] = KpiFigure(
-        definitions["enterprises_benefited"],
-        len(enterprise_ids),
-        {"enterprises": enterprise_ids, "activities": _ids(service)},
-    )
-    ordered = {d.key: figures[d.key] for d in KPI_DEFINITIONS}
+    ordered = figures_over(projects, activities, cluster)
     examples = [
         notes
         for notes in activities.filter(kind=ActivityKind.VARIETY)

@@ -25,7 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tepai.programs.models import Batch
-from tepai.reports.kpi import KPI_DEFINITIONS, kpi_report
+from tepai.reports.kpi import KPI_DEFINITIONS, SUMMED_ACTIVITY_KINDS, kpi_report
 from tepai.reports.periods import Period, PeriodError, parse_token
 from tepai.web.registries.base import Registry
 from tepai.web.registries.catalogue import REGISTRIES
@@ -45,15 +45,7 @@ KPI_TARGETS: dict[str, tuple[str, str]] = {
     "projects_landed": ("activities", "activities"),
 }
 # KPIs that add up the 数量 of work records; the others count records.
-SUMMED_KPIS = frozenset(
-    {
-        "varieties_introduced",
-        "local_staff_trained",
-        "visit_person_times",
-        "investment_delegations",
-        "projects_landed",
-    }
-)
+SUMMED_KPIS = frozenset(SUMMED_ACTIVITY_KINDS)
 
 
 @dataclass(frozen=True)

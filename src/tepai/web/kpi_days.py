@@ -31,19 +31,14 @@ from tepai.projects.models import (
     ProjectKind,
 )
 from tepai.reports.attribution import attributed
+from tepai.reports.kpi import SUMMED_ACTIVITY_KINDS
 from tepai.reports.periods import Period, within
 from tepai.web.figures import driver_date, driver_rows
 
 __all__ = ["ACTIVITY_KPIS", "PROJECT_KPIS", "KpiDays", "kpi_days"]
 
-# The work-record KPIs: the kind of record whose 数量 each adds up (as kpi_report).
-ACTIVITY_KPIS: dict[str, str] = {
-    "varieties_introduced": ActivityKind.VARIETY,
-    "local_staff_trained": ActivityKind.TRAINING,
-    "visit_person_times": ActivityKind.VISIT,
-    "investment_delegations": ActivityKind.INVESTMENT,
-    "projects_landed": ActivityKind.LANDING,
-}
+# The work-record KPIs: the kind of record whose 数量 each adds up (the KPI table's own).
+ACTIVITY_KPIS: dict[str, str] = dict(SUMMED_ACTIVITY_KINDS)
 # The project KPIs: the projects each counts (as kpi_report), confirmed ones only (COUNTED).
 PROJECT_KPIS: dict[str, Q] = {
     "provincial_projects_led": COUNTED
