@@ -152,7 +152,7 @@ def _is_int(value: object) -> bool:
 def _check_count(value: object, what: str) -> int:
     if not _is_int(value) or int(value) < 0:  # type: ignore[call-overload]
         raise InvalidInput(f"{what}必须是非负整数，收到 {value!r}")
-    return int(value)  # type: ignore[call-overload]
+    return int(value)  # type: ignore[call-overload,no-any-return]
 
 
 def _check_score(value: object, where: str) -> float:
@@ -319,12 +319,12 @@ def _build(
             forced_mask_all[pair_pos[(d, e)]] = True
             forced_by_d[demand_index[d]] += 1
             forced_by_e[expert_index[e]] += 1
-    for i in np.flatnonzero(forced_by_e > cap):
+    for i in np.flatnonzero(forced_by_e > cap).tolist():
         reasons.append(
             f"专家 {experts[i]} 被强制分配 {forced_by_e[i]} 项需求，但剩余容量只有 {cap[i]}"
             f"（最大负荷 {mx[i]}，当前负荷 {cur[i]}）"
         )
-    for i in np.flatnonzero(forced_by_d > dmax):
+    for i in np.flatnonzero(forced_by_d > dmax).tolist():
         reasons.append(
             f"需求 {demands[i]} 被强制分配 {forced_by_d[i]} 名专家，但最多只能分配 {dmax[i]} 名"
         )
@@ -572,14 +572,16 @@ def _solve_plain(p: _Problem) -> np.ndarray | None:
     if res.status == 2:
         return None
     if res.status == 0 and _integral(res.x):
-        return np.round(res.x).astype(bool)
+        chosen: np.ndarray = np.round(res.x).astype(bool)
+        return chosen
     # Not integral (or the LP solver gave up): solve the 0/1 model as a MIP instead.
     res = _milp(-p.score, rows, lower, upper, np.ones(p.n))
     if res.x is None:
         if res.status == 2:
             return None
         raise RuntimeError(f"HiGHS 未能求解分配问题：{res.message}")
-    return np.round(res.x).astype(bool)
+    solved: np.ndarray = np.round(res.x).astype(bool)
+    return solved
 
 
 def _demand_scores(p: _Problem, x: np.ndarray) -> np.ndarray:

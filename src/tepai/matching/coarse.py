@@ -81,9 +81,9 @@ class CoarseScan:
             return [], np.zeros(0, dtype=np.float32)
         rows = np.argpartition(-coarse, take - 1)[:take] if take < len(coarse) else np.arange(take)
         keys = [ids[row] for row in rows.tolist() if ids[row] is not None]
-        exact = full.get(keys) @ query32  # type: ignore[arg-type]
+        exact = full.get(keys) @ query32
         order = np.argsort(-exact, kind="stable")[:k]
-        return [keys[i] for i in order.tolist()], exact[order]  # type: ignore[misc]
+        return [keys[i] for i in order.tolist()], exact[order]
 
     def _fit(self, matrix: np.ndarray) -> None:
         # Principal axes of a seeded sample: 20,000 rows fix 64 axes of a 512-d space well,
@@ -106,4 +106,5 @@ class CoarseScan:
         # so the axes go to what tells rows apart. A dot product with the projected query
         # then ranks by similarity up to a constant per query.
         assert self._basis is not None and self._mean is not None
-        return (vectors.astype(np.float32) - self._mean) @ self._basis
+        projected: np.ndarray = (vectors.astype(np.float32) - self._mean) @ self._basis
+        return projected

@@ -652,7 +652,8 @@ def static_strings(texts: Iterable[str]) -> list[str]:
 def bigram_keys(codes: np.ndarray) -> np.ndarray:
     """Return the bigram key of each adjacent pair of code points in ``codes``."""
     codes = codes.astype(np.int64)
-    return (codes[:-1] << _BIGRAM_SHIFT) | codes[1:]
+    keys: np.ndarray = (codes[:-1] << _BIGRAM_SHIFT) | codes[1:]
+    return keys
 
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -588,7 +588,9 @@ class MatchingEngine:
         # matching part was the slowest step of a query at 100,000 experts.
         keys = [key for expert_id in found for key in self._parts_of.get(expert_id, [])]
         slots = self.sparse.slots(keys)
-        values = np.where(slots >= 0, scores[np.maximum(slots, 0)], 0.0) if keys else []
+        values: np.ndarray | list[float] = (
+            np.where(slots >= 0, scores[np.maximum(slots, 0)], 0.0) if keys else []
+        )
         query.sparse_scores = {
             key: float(value) for key, value in zip(keys, values, strict=True) if value > 0
         }

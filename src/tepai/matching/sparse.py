@@ -37,7 +37,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -69,8 +69,8 @@ class BM25Index:
         self._term_id: dict[str, int] = {}
         self._terms: list[str] = []
         self._df: list[int] = []  # live documents per term
-        self._post_slots: list[array] = []  # per term: slots, ascending
-        self._post_tfs: list[array] = []  # per term: tf, aligned with _post_slots
+        self._post_slots: list[array[int]] = []  # per term: slots, ascending
+        self._post_tfs: list[array[int]] = []  # per term: tf, aligned with _post_slots
         # Documents, by slot.
         self._doc_ids: list[str | None] = []
         self._slot_of: dict[str, int] = {}
@@ -196,8 +196,8 @@ class BM25Index:
         term_map = np.full(len(self._terms), -1, dtype=np.int64)
         terms: list[str] = []
         dfs: list[int] = []
-        post_slots: list[array] = []
-        post_tfs: list[array] = []
+        post_slots: list[array[int]] = []
+        post_tfs: list[array[int]] = []
         for term_id, term in enumerate(self._terms):
             if self._df[term_id] <= 0:
                 continue
@@ -221,7 +221,9 @@ class BM25Index:
         self._post_slots = post_slots
         self._post_tfs = post_tfs
         self._doc_ids = [doc_id for doc_id in self._doc_ids if doc_id is not None]
-        self._slot_of = {doc_id: slot for slot, doc_id in enumerate(self._doc_ids)}
+        self._slot_of = {
+            doc_id: slot for slot, doc_id in enumerate(self._doc_ids) if doc_id is not None
+        }
         self._lengths = _int_array("i", np.frombuffer(self._lengths, dtype=np.int32)[alive])
         self._alive = bytearray(b"\x01" * len(self._doc_ids))
         self._fwd_start = _int_array("q", fwd_start)
@@ -287,7 +289,7 @@ class BM25Index:
             ((self._doc_ids[slot], float(scores[slot])) for slot in hits),
             key=lambda pair: (-pair[1], pair[0]),
         )
-        return ranked[:k]  # type: ignore[return-value]
+        return ranked[:k]
 
     @staticmethod
     def _candidates(scores: np.ndarray, k: int) -> np.ndarray:
@@ -413,7 +415,7 @@ class BM25Index:
             "terms": self._terms,
             "doc_ids": self._doc_ids,
         }
-        _atomic_write(directory / arrays_name, lambda handle: np.savez(handle, **arrays))
+        _atomic_write(directory / arrays_name, lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]
         payload = json.dumps(meta, ensure_ascii=False).encode("utf-8")
         _atomic_write(directory / _META, lambda handle: handle.write(payload))
         if previous is not None and previous.name != arrays_name:
@@ -439,7 +441,7 @@ class BM25Index:
             raise InvalidInput(f"cannot read a BM25 index from {directory}: {error}") from error
 
     @classmethod
-    def _restore(cls, meta: dict, arrays: dict[str, np.ndarray]) -> BM25Index:
+    def _restore(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> BM25Index:
         index = cls(float(meta["k1"]), float(meta["b"]))
         terms = [str(term) for term in meta["terms"]]
         doc_ids = [None if doc_id is None else str(doc_id) for doc_id in meta["doc_ids"]]
@@ -479,7 +481,7 @@ class BM25Index:
         return index
 
 
-def _int_array(typecode: str, values: np.ndarray) -> array:
+def _int_array(typecode: str, values: np.ndarray) -> array[int]:
     """Return ``values`` as an appendable ``array`` of C ints ("i") or 64-bit ints ("q")."""
     out = array(typecode)
     out.frombytes(
@@ -488,7 +490,7 @@ def _int_array(typecode: str, values: np.ndarray) -> array:
     return out
 
 
-def _concat(buffers: list[array]) -> np.ndarray:
+def _concat(buffers: list[array[int]]) -> np.ndarray:
     if not buffers:
         return np.zeros(0, dtype=np.int32)
     return np.concatenate([np.frombuffer(buffer, dtype=np.int32) for buffer in buffers])

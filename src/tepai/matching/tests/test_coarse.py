@@ -15,7 +15,8 @@ def _clustered(rows: int, dim: int, seed: int) -> np.ndarray:
     centres = rng.normal(size=(40, 24))
     matrix = centres[rng.integers(0, 40, rows)] + 0.35 * rng.normal(size=(rows, 24))
     matrix = matrix @ basis.T + 0.05 * rng.normal(size=(rows, dim))
-    return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 def _store(matrix: np.ndarray) -> VectorStore:

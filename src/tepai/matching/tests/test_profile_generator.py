@@ -27,7 +27,8 @@ def gen() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def experts(gen: ModuleType) -> list[Expert]:
-    return gen.generate_experts(400, seed=3)
+    generated: list[Expert] = gen.generate_experts(400, seed=3)
+    return generated
 
 
 def test_same_seed_same_experts_and_a_prefix_for_fewer(gen: ModuleType) -> None:

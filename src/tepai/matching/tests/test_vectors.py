@@ -5,7 +5,8 @@ from tepai.matching.vectors import VectorStore
 
 def _unit(rows: int, dim: int, seed: int) -> np.ndarray:
     matrix = np.random.default_rng(seed).normal(size=(rows, dim)).astype(np.float32)
-    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit: np.ndarray = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    return unit
 
 
 def test_it_stores_replaces_and_removes_vectors() -> None:

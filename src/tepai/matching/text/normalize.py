@@ -48,7 +48,7 @@ def _to_simplified(text: str) -> str:
                 zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
                 zhconv.convert("臺", "zh-cn")
                 _converter_ready = True
-    return zhconv.convert(text, "zh-cn")
+    return str(zhconv.convert(text, "zh-cn"))
 
 
 def normalize(text: str) -> str:
