@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem
+from tepai.commissioners.models import Commissioner, WorkItem
 
 
 class CommissionerForm(forms.ModelForm):
@@ -33,9 +33,3 @@ class WorkItemForm(forms.ModelForm):
     class Meta:
         model = WorkItem
         fields = ["commissioner", "kind", "title", "text", "year"]
-
-
-class DeclaredConflictForm(forms.ModelForm):
-    class Meta:
-        model = DeclaredConflict
-        fields = ["commissioner", "enterprise", "reason", "declared_on"]
