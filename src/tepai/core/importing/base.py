@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
@@ -21,6 +21,9 @@ Parser = Callable[[object], Any]
 
 # Always accepted and ignored: offices number their rows.
 IGNORED_HEADERS = frozenset({"序号"})
+
+# The model a reference cell names: resolve_reference returns a record of it.
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -351,7 +354,7 @@ def find_existing(
 
 
 def resolve_reference(
-    model: type[models.Model],
+    model: type[ModelT],
     token: str,
     *,
     fields: Sequence[str],
@@ -360,7 +363,7 @@ def resolve_reference(
     header: str,
     missing: str,
     ambiguous: str = "",
-) -> Any:
+) -> ModelT:
     """Return the record a cell names, looked up by ``fields`` in order, cached per import.
 
     The first field with any match decides: one match is the answer, several raise

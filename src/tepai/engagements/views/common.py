@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -22,7 +20,7 @@ def my_enterprise(request: HttpRequest) -> Enterprise:
     return request.user.account.enterprise  # type: ignore[union-attr]
 
 
-def back(request: HttpRequest, default: str) -> Any:
+def back(request: HttpRequest, default: str) -> HttpResponse:
     """Redirect to the form's ``next`` field if it is a page of this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
