@@ -16,7 +16,7 @@ import sys
 
 from tepai import __version__
 
-HELP_FLAGS = (["--help"], ["-h"], ["help"], [])
+HELP_FLAGS: tuple[list[str], ...] = (["--help"], ["-h"], ["help"], [])
 ALL_COMMANDS_FLAG = "--all-commands"
 
 

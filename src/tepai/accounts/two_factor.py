@@ -132,7 +132,7 @@ def new_recovery_codes(user: Any) -> list[str]:
 
 def recovery_codes_left(user: Any) -> int:
     """Return how many unused recovery codes ``user`` has."""
-    return StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count())
 
 
 @transaction.atomic

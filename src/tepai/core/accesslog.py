@@ -76,7 +76,9 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         seen: dict[str, str] = {"status": "-", "request_id": "-"}
 
-        def recording_start_response(status: str, headers: list[tuple[str, str]], *args: Any):
+        def recording_start_response(
+            status: str, headers: list[tuple[str, str]], *args: Any
+        ) -> Any:
             seen["status"] = status.split(" ", 1)[0]
             for name, value in headers:
                 if name.lower() == REQUEST_ID_HEADER.lower():

@@ -63,7 +63,8 @@ def get_or_create_enterprise(name: str, cluster_value: str, ctx: ImportContext) 
             enterprise = ctx.uow.create(Enterprise, name=name, cluster=cluster_value)
             ctx.note_created("企业", name)
         ctx.cache[key] = enterprise
-    return ctx.cache[key]
+    found: Enterprise = ctx.cache[key]
+    return found
 
 
 class DemandListImporter(Importer):

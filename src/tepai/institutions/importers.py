@@ -38,7 +38,8 @@ def get_or_create_institution(name: str, ctx: ImportContext) -> Institution:
     """Return the institution called ``name``, creating it (type guessed) if it is unknown."""
     key = ("institution", name)
     if key in ctx.cache:
-        return ctx.cache[key]
+        cached: Institution = ctx.cache[key]
+        return cached
     institution = ctx.uow.first(Institution, name=name)
     if institution is None:
         institution = ctx.uow.create(Institution, name=name, type=guess_institution_type(name))

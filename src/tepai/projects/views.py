@@ -38,9 +38,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 def _readable(request: HttpRequest, pk: int) -> Project:
     # A project the user may not read "does not exist" for them.
-    return get_object_or_404(
+    project: Project = get_object_or_404(
         visible(request.user, Project.objects.select_related("enterprise", "demand")), pk=pk
     )
+    return project
 
 
 def contract_form(request: HttpRequest, pk: int) -> HttpResponse:

@@ -392,7 +392,7 @@ def interrupt_orphans(jobs: Any) -> int:
     Return how many there were. A restart drops the worker's queue; without this the page
     would show such a job as 生成中 forever.
     """
-    return (
+    failed: int = (
         jobs.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
         .exclude(worker=PROCESS_TOKEN)
         .update(
@@ -402,3 +402,4 @@ def interrupt_orphans(jobs: Any) -> int:
             finished_at=timezone.now(),
         )
     )
+    return failed

@@ -18,7 +18,7 @@ def round_down_idiomatically(count: int) -> int:
         return count
     if count < 100:
         return count - count % 10
-    magnitude = 10 ** (len(str(count)) - 2)
+    magnitude = int(10 ** (len(str(count)) - 2))
     return count - count % magnitude
 
 

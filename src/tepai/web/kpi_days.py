@@ -184,9 +184,9 @@ def kpi_days(batch: Batch | None, span: Period | None) -> KpiDays:
             activity_id__in=span_service.values("pk")
         ).values_list("activity_id", "enterprise_id")
         for activity_id, enterprise_id in driver_rows(links.order_by()):
-            when = service_days.get(activity_id)
-            if when is not None:
-                served[when].add(enterprise_id)
+            served_on = service_days.get(activity_id)
+            if served_on is not None:
+                served[served_on].add(enterprise_id)
     projects = within(attributed(Project.objects.order_by(), batch), "signed_on", span)
     counted = {metric: Count("pk", filter=condition) for metric, condition in PROJECT_KPIS.items()}
     # Every project, not only those the KPIs count (drafts too, as the projects list the chart

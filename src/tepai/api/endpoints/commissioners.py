@@ -65,7 +65,8 @@ class CommissionerOut(RecordOut):
 
     @staticmethod
     def resolve_birth_date(obj: Commissioner, context: Any) -> datetime.date | None:
-        return masking.birth_date(context, obj, "birth_date")
+        shown: datetime.date | None = masking.birth_date(context, obj, "birth_date")
+        return shown
 
     @staticmethod
     def resolve_birth_year(obj: Commissioner, context: Any) -> int | None:

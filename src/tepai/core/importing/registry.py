@@ -37,4 +37,5 @@ def get_importer(registry: str) -> type[Importer]:
         path = IMPORTERS[registry]
     except KeyError:
         raise UnknownRegistry(registry) from None
-    return import_string(path)
+    importer: type[Importer] = import_string(path)
+    return importer

@@ -40,9 +40,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{batch.name}\t{dispatched}\t{batch.host_region}\t{members} 人")
             return
         name = options["name"].strip()
-        batch = Batch.objects.filter(name=name).first()
-        created = batch is None
-        batch = batch or Batch(name=name)
+        found = Batch.objects.filter(name=name).first()
+        created = found is None
+        batch = found or Batch(name=name)
         batch.dispatch_date = _iso_date(options["dispatch_date"])
         batch.end_date = _iso_date(options["end_date"]) if options["end_date"] else batch.end_date
         batch.host_region = options["host_region"] or batch.host_region
