@@ -44,7 +44,7 @@ class LockoutBackend(ModelBackend):
             make_password(password)
             correct = False
         else:
-            correct = user.check_password(password)
+            correct = user is not None and user.check_password(password)
         if paused:
             # PermissionDenied stops authenticate() here; it still sends user_login_failed,
             # which the audit log records. Attempts during a pause do not lengthen it.

@@ -57,10 +57,10 @@ def client_ip(request: HttpRequest) -> str | None:
 def actor_from_request(request: HttpRequest) -> Actor:
     """Return the actor of ``request``: its signed-in user (if any), IP and path."""
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    signed_in = user if user is not None and user.is_authenticated else None
     return Actor(
-        user=user if signed_in else None,
-        username=user.get_username() if signed_in else "",
+        user=signed_in,
+        username=signed_in.get_username() if signed_in is not None else "",
         ip=client_ip(request),
         path=request.get_full_path()[:300],
     )

@@ -426,7 +426,7 @@ def is_completed(project: Project) -> bool:
     """Return True once a project's service is over: accepted (已验收) or its demand completed."""
     if project.status == ProjectStatus.ACCEPTED:
         return True
-    return project.demand_id is not None and project.demand.status == DemandStatus.COMPLETED
+    return project.demand is not None and project.demand.status == DemandStatus.COMPLETED
 
 
 @transaction.atomic

@@ -81,7 +81,7 @@ def normalise_scan(upload: UploadedFile) -> ContentFile:
 
 def read_stored_scan(field: FieldFile) -> StoredScan | None:
     """Return the stored scan ready to send, or None if it is missing or not a scan."""
-    if field.name.lower().endswith(".pdf"):
+    if (field.name or "").lower().endswith(".pdf"):
         try:
             with field.open("rb") as handle:
                 data = handle.read()

@@ -63,7 +63,7 @@ def form_class(registry: Registry, user: Any, record: Model | None) -> type[form
 
 
 def _adapt(field: forms.Field, user: Any) -> forms.Field:
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
         # select_related(): choice labels such as a team's "第二批·纺织团" name a related record.
         field.queryset = visible(user, field.queryset).select_related()
     if isinstance(field, forms.JSONField):

@@ -105,6 +105,7 @@ REGISTRIES = [PROJECTS]
 
 def confirm(request: HttpRequest, id: int = RecordId) -> Any:
     project = PROJECTS.get(request.user, id)
+    assert isinstance(project, Project)
     # The contract step decides: 403 for anyone but an administrator, 422 naming the field
     # for a missing or wrong detail or a contract already confirmed; nothing is changed then.
     contracts.confirm(project, request.user, request=request)

@@ -158,12 +158,12 @@ def _kind_paragraphs(event: Event) -> list[str]:
         return [text + f"。截至目前，{intents}项成果与企业达成合作意向，其中{signed}项已签约。"]
     if event.kind == EventKind.SIGNING:
         projects = Project.objects.counted().filter(signing_event=event)
-        signed = _signed(projects)
+        signings = _signed(projects)
         amount = projects.aggregate(total=Sum("amount"))["total"]
-        if not signed:
+        if not signings:
             return []
         enterprises = projects.exclude(enterprise=None).values("enterprise").distinct().count()
-        text = f"活动现场，科技特派员与{enterprises}家企业{signed}"
+        text = f"活动现场，科技特派员与{enterprises}家企业{signings}"
         return [text + (f"，合同金额合计{amount_text(amount)}。" if amount else "。")]
     return []
 

@@ -23,7 +23,7 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     role = role_of(user) if user is not None else None
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match is not None else ""
-    current = context.get("nav_current", "")
+    current = str(context.get("nav_current") or "")
     return {
         "links": main_nav(user, current, view_name) if user is not None else [],
         "user": user,

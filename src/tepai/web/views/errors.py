@@ -112,7 +112,7 @@ def _page(
         "request_id": _request_id(request),
     }
     try:
-        body = loader.render_to_string(FULL_TEMPLATE, context, request)
+        body: str = loader.render_to_string(FULL_TEMPLATE, context, request)
     except Exception:  # the page must never turn a 4xx into a 500
         logger.exception("error page %s could not be rendered with the site's layout", status)
         body = _plain(request, status, context)
