@@ -27,17 +27,10 @@ Internal slots ("indices" in :meth:`BM25Index.score_array`) are stable only unti
 
 from __future__ import annotations
 
-import itertools
-import json
 import math
-import os
-import tempfile
-import uuid
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -45,9 +38,6 @@ from tepai.matching.errors import InvalidInput
 
 Query = Iterable[tuple[str, float] | str]
 
-_FORMAT = "tepai.matching.sparse.BM25Index"
-_VERSION = 1
-_META = "bm25.json"
 _COMPACT_AT = 0.25  # fraction of dead slots that triggers compaction
 _DENSE_AT = 8  # a term in more than 1/_DENSE_AT of the slots is scored with bincount
 
@@ -381,105 +371,6 @@ class BM25Index:
                 self._norm_cache = np.full(len(lengths), self.k1)
         return self._norm_cache
 
-    # ----- persistence --------------------------------------------------------------------
-    def save(self, path: str | Path) -> None:
-        """Write the index into directory ``path`` (created if needed): JSON + numpy .npz.
-
-        The arrays go to a new ``bm25-<generation>.npz``, then ``bm25.json`` (which names it)
-        is replaced atomically, then the previous arrays file is deleted: a crash at any point
-        leaves a consistent index (the old or the new one).
-        """
-        directory = Path(path)
-        directory.mkdir(parents=True, exist_ok=True)
-        offsets = np.zeros(len(self._terms) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(postings) for postings in self._post_slots])
-        arrays = {
-            "df": np.asarray(self._df, dtype=np.int64),
-            "post_offsets": offsets,
-            "post_slots": _concat(self._post_slots),
-            "post_tfs": _concat(self._post_tfs),
-            "lengths": np.array(self._lengths, dtype=np.int32),
-            "alive": np.array(self._alive, dtype=np.uint8),
-            "fwd_start": np.array(self._fwd_start, dtype=np.int64),
-            "fwd_terms": np.array(self._fwd_terms, dtype=np.int32),
-            "fwd_tfs": np.array(self._fwd_tfs, dtype=np.int32),
-        }
-        previous = _arrays_file(directory)
-        arrays_name = f"bm25-{uuid.uuid4().hex}.npz"
-        meta = {
-            "format": _FORMAT,
-            "version": _VERSION,
-            "arrays": arrays_name,
-            "k1": self.k1,
-            "b": self.b,
-            "terms": self._terms,
-            "doc_ids": self._doc_ids,
-        }
-        _atomic_write(directory / arrays_name, lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]
-        payload = json.dumps(meta, ensure_ascii=False).encode("utf-8")
-        _atomic_write(directory / _META, lambda handle: handle.write(payload))
-        if previous is not None and previous.name != arrays_name:
-            previous.unlink(missing_ok=True)
-
-    @classmethod
-    def load(cls, path: str | Path) -> BM25Index:
-        """Return the index saved in directory ``path`` by :meth:`save`."""
-        directory = Path(path)
-        try:
-            meta = json.loads((directory / _META).read_text(encoding="utf-8"))
-            if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-                raise InvalidInput(f"{directory / _META} is not a saved BM25 index")
-            if meta.get("version") != _VERSION:
-                raise InvalidInput(f"{directory}: unknown BM25 index version {meta.get('version')}")
-            arrays_file = directory / Path(str(meta["arrays"])).name
-            with np.load(arrays_file, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-            return cls._restore(meta, arrays)
-        except InvalidInput:
-            raise
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
-            raise InvalidInput(f"cannot read a BM25 index from {directory}: {error}") from error
-
-    @classmethod
-    def _restore(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> BM25Index:
-        index = cls(float(meta["k1"]), float(meta["b"]))
-        terms = [str(term) for term in meta["terms"]]
-        doc_ids = [None if doc_id is None else str(doc_id) for doc_id in meta["doc_ids"]]
-        offsets = arrays["post_offsets"]
-        slots, tfs = arrays["post_slots"], arrays["post_tfs"]
-        alive = arrays["alive"].astype(bool)
-        lengths = arrays["lengths"]
-        fwd_start = arrays["fwd_start"]
-        consistent = (
-            len(offsets) == len(terms) + 1
-            and len(arrays["df"]) == len(terms)
-            and int(offsets[-1]) == len(slots) == len(tfs)
-            and len(alive) == len(lengths) == len(doc_ids) == len(fwd_start) - 1
-            and int(fwd_start[-1]) == len(arrays["fwd_terms"]) == len(arrays["fwd_tfs"])
-            and all(
-                (doc_id is not None) == live for doc_id, live in zip(doc_ids, alive, strict=True)
-            )
-            and (len(slots) == 0 or (slots.min() >= 0 and slots.max() < len(doc_ids)))
-        )
-        if not consistent:
-            raise ValueError("array sizes disagree")
-        index._terms = terms
-        index._term_id = {term: term_id for term_id, term in enumerate(terms)}
-        index._df = [int(df) for df in arrays["df"]]
-        bounds = list(itertools.pairwise(offsets.tolist()))
-        index._post_slots = [_int_array("i", slots[a:z]) for a, z in bounds]
-        index._post_tfs = [_int_array("i", tfs[a:z]) for a, z in bounds]
-        index._doc_ids = doc_ids
-        index._slot_of = {doc_id: slot for slot, doc_id in enumerate(doc_ids) if doc_id is not None}
-        index._lengths = _int_array("i", lengths)
-        index._alive = bytearray(alive.astype(np.uint8).tobytes())
-        index._fwd_start = _int_array("q", fwd_start)
-        index._fwd_terms = _int_array("i", arrays["fwd_terms"])
-        index._fwd_tfs = _int_array("i", arrays["fwd_tfs"])
-        index._total_length = int(lengths[alive].sum())
-        index._dead = int((~alive).sum())
-        return index
-
 
 def _int_array(typecode: str, values: np.ndarray) -> array[int]:
     """Return ``values`` as an appendable ``array`` of C ints ("i") or 64-bit ints ("q")."""
@@ -488,30 +379,3 @@ def _int_array(typecode: str, values: np.ndarray) -> array[int]:
         np.ascontiguousarray(values, dtype=np.int32 if typecode == "i" else np.int64).tobytes()
     )
     return out
-
-
-def _concat(buffers: list[array[int]]) -> np.ndarray:
-    if not buffers:
-        return np.zeros(0, dtype=np.int32)
-    return np.concatenate([np.frombuffer(buffer, dtype=np.int32) for buffer in buffers])
-
-
-def _arrays_file(directory: Path) -> Path | None:
-    """Return the arrays file the current ``bm25.json`` in ``directory`` names, if any."""
-    try:
-        meta = json.loads((directory / _META).read_text(encoding="utf-8"))
-        return directory / Path(str(meta["arrays"])).name
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``target`` via a temporary file in the same directory and an atomic rename."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

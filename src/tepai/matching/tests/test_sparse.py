@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,42 +160,6 @@ def test_explain_contributions_sum_to_the_score() -> None:
         assert [value for _, value in parts] == sorted((v for _, v in parts), reverse=True)
         assert {term for term, _ in parts} <= {term for term, _ in QUERY}
     assert index.explain(QUERY, "no-such-doc") == []
-
-
-def test_it_saves_and_loads_without_pickle(tmp_path: Path) -> None:
-    docs = _corpus(9)
-    index = _index(docs)
-    index.remove("doc-1")  # a tombstone survives the round trip
-    index.save(tmp_path / "bm25")
-    index.add("doc-new", ["词0", "词0", "词5"])
-    index.save(tmp_path / "bm25")  # overwrite: the previous arrays file is replaced
-    names = sorted(p.name for p in (tmp_path / "bm25").iterdir())
-    assert names[-1] == "bm25.json" and len(names) == 2 and names[0].endswith(".npz")
-
-    loaded = BM25Index.load(tmp_path / "bm25")
-    assert (loaded.k1, loaded.b, len(loaded)) == (index.k1, index.b, len(index))
-    assert list(loaded.doc_ids) == list(index.doc_ids)
-    np.testing.assert_array_equal(loaded.score_array(QUERY), index.score_array(QUERY))
-    # The loaded index keeps working incrementally.
-    loaded.add("doc-2", ["词3"])
-    index.add("doc-2", ["词3"])
-    _assert_same_scores(loaded.score(QUERY), index.score(QUERY))
-    with np.load(next((tmp_path / "bm25").glob("*.npz")), allow_pickle=False) as data:
-        assert all(data[name].dtype != object for name in data.files)
-
-
-def test_it_refuses_to_load_something_else(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput):
-        BM25Index.load(tmp_path)
-    (tmp_path / "bm25.json").write_text(json.dumps({"format": "other"}), encoding="utf-8")
-    with pytest.raises(InvalidInput, match="not a saved BM25 index"):
-        BM25Index.load(tmp_path)
-    _index(_corpus(10)).save(tmp_path)
-    meta = json.loads((tmp_path / "bm25.json").read_text(encoding="utf-8"))
-    meta["doc_ids"] = meta["doc_ids"][:-1]
-    (tmp_path / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(InvalidInput, match=r"corrupt|cannot read"):
-        BM25Index.load(tmp_path)
 
 
 def test_it_rejects_bad_input() -> None:
