@@ -1,4 +1,4 @@
-"""Build src/tepai/matching/data/static_zh.npz, the tables of StaticEncoder, from USE.
+"""Build .benchmark-cache/static_zh.npz, the tables of StaticEncoder (static_encoder.py), from USE.
 
     python benchmarks/build_static_encoder.py [--shared ../shared/data] [--out PATH]
         [--bigrams 20000] [--iterations 80] [--sources csprd,nsfc,csl,jieba]
@@ -56,15 +56,9 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from static_encoder import STATIC_MODEL, StaticEncoder, bigram_keys, static_strings
 
-from tepai.matching.dense import (
-    STATIC_MODEL,
-    StaticEncoder,
-    bigram_keys,
-    normalise_text,
-    single_threaded_blas,
-    static_strings,
-)
+from tepai.matching.dense import normalise_text, single_threaded_blas
 
 DIM = 512
 SHRINK = 2.0  # pseudo-count pulling a rare pair's correction towards zero
@@ -231,7 +225,7 @@ class UseFeatures:
         starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
         pooled = np.add.reduceat(feats, starts, axis=0) / np.sqrt(lens)[:, None]
         tables = {key: value.astype(np.float32) for key, value in self.head_weights().items()}
-        from tepai.matching.dense import _use_head
+        from static_encoder import _use_head
 
         ours = _use_head(tables, pooled)
         theirs = self.model.encode(texts)

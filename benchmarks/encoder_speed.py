@@ -27,11 +27,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 
+from static_encoder import StaticEncoder
+
 from tepai.matching.dense import (
     CachedEncoder,
     Encoder,
     HashingEncoder,
-    StaticEncoder,
     UseEncoder,
     cpu_count,
 )

@@ -72,7 +72,9 @@ try:
 except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from tepai.matching.dense import CachedEncoder, Encoder, HashingEncoder, StaticEncoder, UseEncoder
+from static_encoder import StaticEncoder
+
+from tepai.matching.dense import CachedEncoder, Encoder, HashingEncoder, UseEncoder
 from tepai.matching.engine import EngineConfig, MatchingEngine, expert_parts
 from tepai.matching.records import Demand, Expert
 from tepai.matching.text import Analyzer

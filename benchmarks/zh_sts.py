@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
+from static_encoder import StaticEncoder
 
 from tepai.matching.dense import (
     CachedEncoder,
     Encoder,
     HashingEncoder,
-    StaticEncoder,
     UseEncoder,
 )
 

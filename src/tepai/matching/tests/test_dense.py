@@ -16,7 +16,6 @@ from tepai.matching.dense import (
     CachedEncoder,
     Encoder,
     HashingEncoder,
-    StaticEncoder,
     UseEncoder,
     normalise_text,
     split_chunks,
@@ -182,12 +181,7 @@ def test_it_is_safe_under_concurrent_threads(tmp_path: Path) -> None:
     assert set(inner.seen) == set(texts)
 
 
-# -- StaticEncoder and helpers -----------------------------------------------------------------
-
-
-def test_it_reports_a_missing_static_model(tmp_path: Path) -> None:
-    with pytest.raises(EncoderUnavailable, match="build_static_encoder"):
-        StaticEncoder(tmp_path / "absent.npz").encode([APPLES])
+# -- helpers -----------------------------------------------------------------------------------
 
 
 def test_it_splits_long_text_at_sentence_ends() -> None:
