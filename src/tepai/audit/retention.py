@@ -34,14 +34,14 @@ def prune(older_than_days: int, *, now: datetime.datetime | None = None) -> int:
         )
     cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    column = connection.ops.quote_name(AuditEntry._meta.get_field("at").column)
+    column = connection.ops.quote_name(str(AuditEntry._meta.get_field("at").column))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL tepai.audit_prune = 'on'")
         elif connection.vendor == "sqlite":
             cursor.execute(f"INSERT INTO {SQLITE_PERMIT_TABLE} (id) VALUES (1)")
         cursor.execute(f"DELETE FROM {table} WHERE {column} < %s", [cutoff])
-        removed = cursor.rowcount
+        removed: int = cursor.rowcount
         # Guard again at once: an enclosing transaction must not inherit the permission.
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL tepai.audit_prune = 'off'")

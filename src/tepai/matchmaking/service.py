@@ -118,18 +118,20 @@ def _by_code_or_id(queryset: QuerySet, token: str, missing: str) -> Any:
 
 def find_commissioner(token: str) -> Commissioner:
     """Return the commissioner with database id or 编号 ``token``."""
-    return _by_code_or_id(
+    found: Commissioner = _by_code_or_id(
         Commissioner.objects.all(), token, f"找不到特派员“{token}”（请填写特派员编号或数据库 ID）"
     )
+    return found
 
 
 def find_demand(token: str) -> DemandRecord:
     """Return the demand with database id or 编号 ``token``."""
-    return _by_code_or_id(
+    found: DemandRecord = _by_code_or_id(
         DemandRecord.objects.select_related("enterprise"),
         token,
         f"找不到技术需求“{token}”（请填写需求编号或数据库 ID）",
     )
+    return found
 
 
 def find_demand_list(token: str) -> DemandList:

@@ -50,7 +50,8 @@ def resolve_team(name: str, batch: Batch, number: int, ctx: ImportContext) -> Te
             team = ctx.uow.create(Team, batch=batch, name=name)
             ctx.note_created("特派团", name)
         ctx.cache[key] = team
-    return ctx.cache[key]
+    found: Team = ctx.cache[key]
+    return found
 
 
 def resolve_centre(name: str, ctx: ImportContext) -> InnovationCentre:
@@ -62,7 +63,8 @@ def resolve_centre(name: str, ctx: ImportContext) -> InnovationCentre:
             centre = ctx.uow.create(InnovationCentre, name=name)
             ctx.note_created("创新中心", name)
         ctx.cache[key] = centre
-    return ctx.cache[key]
+    found: InnovationCentre = ctx.cache[key]
+    return found
 
 
 class BatchImporter(Importer):

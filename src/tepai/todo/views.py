@@ -38,7 +38,7 @@ def todo_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     require_role(request)
-    mine = Notification.objects.filter(user=request.user)
+    mine = Notification.objects.filter(user_id=request.user.pk)
     page = Paginator(mine, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -77,7 +77,7 @@ def read(request: HttpRequest) -> HttpResponse:
 @login_required
 def read_all(request: HttpRequest) -> HttpResponse:
     require_role(request)
-    done = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+    done = Notification.objects.filter(user_id=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
     messages.success(request, _("已将 %(count)s 条提醒标为已读") % {"count": done})

@@ -97,7 +97,8 @@ def driver_rows(queryset: QuerySet) -> list[tuple[Any, ...]]:
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def driver_date(name: str) -> Combinable:
@@ -203,7 +204,8 @@ def _link_counts(shown: QuerySet, field: Any, rest: str) -> list[tuple[Any, int]
         )
     with connections[shown.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        counted: list[tuple[Any, int]] = cursor.fetchall()
+    return counted
 
 
 def _single_valued(model: type[Model], path: str) -> bool:

@@ -371,7 +371,8 @@ def resolve_reference(
     """
     key = ("reference", model._meta.label, token)
     if key in ctx.cache:
-        return ctx.cache[key]
+        cached: ModelT = ctx.cache[key]
+        return cached
     for field_name in fields:
         matches = ctx.uow.filter(model, **{field_name: token})[:2]
         if len(matches) > 1 and ambiguous:
