@@ -21,6 +21,17 @@ from tepai.accounts.roles import Role
 
 
 @dataclass(frozen=True)
+class QuickAnswer:
+    """A one-click answer on the item itself: a POST of ``fields`` to ``url`` (the button
+    reads ``label``), beside a link to the item's page for the other answers (``other``)."""
+
+    url: str
+    fields: tuple[tuple[str, str], ...]
+    label: str
+    other: str
+
+
+@dataclass(frozen=True)
 class Item:
     """One thing waiting for the user, and the page (or button) that deals with it."""
 
@@ -31,13 +42,10 @@ class Item:
     url: str
     action: str
     overdue: bool = False
-    # A proposal the user may accept right here (the panel's one-click 接受).
+    # The proposal an answer item is about.
     proposal: Any = None
-    # Another one-click answer: a POST to ``post_url`` with ``action=post_action`` (the
-    # button reads ``post_label``); ``url`` stays the page with every choice.
-    post_url: str = ""
-    post_action: str = ""
-    post_label: str = ""
+    # The answer given right here (接受 a proposal, 确认属实 a service record), if any.
+    quick: QuickAnswer | None = None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from tepai.demands.models import Demand, DemandStatus, overdue_q
 from tepai.engagements.models import OPEN_STATUSES, Proposal
 from tepai.projects.contracts import awaiting_confirmation
 from tepai.projects.models import Project
-from tepai.todo.items import Item, Provider
+from tepai.todo.items import Item, Provider, QuickAnswer
 
 # Days a proposal may wait for an answer before it counts as overdue (documented in
 # docs/reminders.md): two weeks covers a commissioner away on a field trip.
@@ -65,6 +65,11 @@ def _waiting_detail(proposal: Proposal, who: str, today: datetime.date) -> str:
     }
 
 
+def _accept(proposal: Proposal) -> QuickAnswer:
+    url = reverse("engagements:answer", args=[proposal.pk])
+    return QuickAnswer(url, (("accept", "1"),), _("接受"), _("拒绝…"))
+
+
 # ----- proposals waiting for my answer --------------------------------------------------------
 def _commissioner_answers(user: Any, today: datetime.date) -> QuerySet[Proposal]:
     me = getattr(_account(user), "commissioner_id", None)
@@ -84,6 +89,7 @@ def _commissioner_answer_item(proposal: Proposal, today: datetime.date) -> Item:
         action=_("去答复"),
         overdue=_answer_overdue(proposal, today),
         proposal=proposal,
+        quick=_accept(proposal),
     )
 
 
@@ -107,6 +113,7 @@ def _enterprise_answer_item(proposal: Proposal, today: datetime.date) -> Item:
         action=_("去答复"),
         overdue=_answer_overdue(proposal, today),
         proposal=proposal,
+        quick=_accept(proposal),
     )
 
 
@@ -165,9 +172,7 @@ def _record_to_confirm_item(activity: Activity, today: datetime.date) -> Item:
         detail=_record_detail(activity),
         url=url,
         action=_("有异议…"),
-        post_url=url,
-        post_action="confirm",
-        post_label=_("确认属实"),
+        quick=QuickAnswer(url, (("action", "confirm"),), _("确认属实"), _("有异议…")),
     )
 
 
