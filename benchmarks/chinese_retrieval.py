@@ -25,23 +25,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tepai.matching.errors import InvalidInput
-from tepai.matching.evaluation import (
-    Ranker,
-    TfidfBaseline,
-    char_bigrams,
-    evaluate_run,
-    load_corpus,
-    load_qrels,
-    load_queries,
-    run_ranker,
-)
-from tepai.matching.records import Demand, Expert
+from tepai.matching import Demand, Expert, InvalidInput, load_corpus, load_qrels, load_queries
 
 try:  # run as `python -m benchmarks.chinese_retrieval` from the repository root
     from benchmarks import datasets as builders
+    from benchmarks.baselines import TfidfBaseline, char_bigrams
+    from benchmarks.ranking import Ranker, evaluate_run, run_ranker
 except ImportError:  # run as `python benchmarks/chinese_retrieval.py`: benchmarks/ is on sys.path
     import datasets as builders  # type: ignore[no-redef]
+    from baselines import TfidfBaseline, char_bigrams  # type: ignore[no-redef]
+    from ranking import Ranker, evaluate_run, run_ranker  # type: ignore[no-redef]
 
 
 # EngineConfig overrides for tuning on dev splits (--config NAME=VALUE).
@@ -55,8 +48,7 @@ def _engine(kind: str) -> Callable[[], Ranker]:
         # Imported on use, so the baseline still runs while the engine is being changed.
         from dataclasses import replace
 
-        from tepai.matching.dense import CachedEncoder, UseEncoder
-        from tepai.matching.engine import EngineConfig, MatchingEngine
+        from tepai.matching import CachedEncoder, EngineConfig, MatchingEngine, UseEncoder
 
         config = EngineConfig()
         for name, value in CONFIG_OVERRIDES.items():

@@ -3,7 +3,8 @@
 Each dataset is written to ``<cache>/<name>/<split>/`` as ``corpus.jsonl`` (experts),
 ``queries.jsonl`` (demands), ``qrels.tsv`` and ``meta.json`` (how it was built: source file
 and its SHA-256, seed, split, rules, sizes). The files are the format
-:mod:`tepai.matching.evaluation` reads; see ``benchmarks/README.md`` for the designs.
+:mod:`tepai.matching.evaluation` reads (``load_corpus``, ``load_queries``,
+``load_qrels``); see ``benchmarks/README.md`` for the designs.
 
 * ``nsfc``: NSFC management-science projects. An expert is a principal investigator with at
   least three projects; the query is their latest project title, their other titles are the
@@ -35,14 +36,13 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tepai.matching.errors import InvalidInput
-from tepai.matching.evaluation import write_corpus, write_qrels, write_queries
-from tepai.matching.records import Demand, Expert, WorkItem
+from tepai.matching import Demand, Expert, InvalidInput, WorkItem
+from tepai.matching.evaluation import QRELS_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -468,6 +468,91 @@ def _build_csl_split(data_dir: Path, seed: int, split: str) -> BuiltSplit:
         },
     }
     return BuiltSplit(experts, demands, qrels, meta)
+
+
+# --- BEIR-format files ----------------------------------------------------------------------
+# The inverse of tepai.matching.evaluation's loaders (which `tepai match eval` uses); only the
+# builders here write these files.
+
+
+def write_corpus(path: str | Path, experts: Iterable[Expert]) -> int:
+    """Write experts as ``corpus.jsonl`` (the format ``load_corpus`` reads); return the count.
+
+    Items with only a title are written as strings, the others as objects; empty optional
+    fields are left out.
+    """
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        for expert in experts:
+            record: dict[str, Any] = {
+                "_id": expert.id,
+                "title": expert.name,
+                "text": expert.profile,
+            }
+            if expert.title:
+                record["position"] = expert.title
+            if expert.institution:
+                record["institution"] = expert.institution
+            if expert.region:
+                record["region"] = expert.region
+            if expert.fields:
+                record["fields"] = list(expert.fields)
+            if expert.clusters:
+                record["clusters"] = list(expert.clusters)
+            record["items"] = [_item_record(item) for item in expert.items]
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _item_record(item: WorkItem) -> str | dict[str, str]:
+    if not item.text and not item.kind:
+        return item.title
+    record = {"title": item.title}
+    if item.text:
+        record["text"] = item.text
+    if item.kind:
+        record["kind"] = item.kind
+    return record
+
+
+def write_queries(path: str | Path, demands: Iterable[Demand]) -> int:
+    """Write demands as ``queries.jsonl`` (the format ``load_queries`` reads); return the
+    count. Empty optional fields are left out."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        for demand in demands:
+            record: dict[str, Any] = {"_id": demand.id, "text": demand.text}
+            if demand.title:
+                record["title"] = demand.title
+            if demand.skills:
+                record["skills"] = list(demand.skills)
+            for key in ("cluster", "region", "enterprise"):
+                if getattr(demand, key):
+                    record[key] = getattr(demand, key)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def write_qrels(path: str | Path, qrels: Mapping[str, Mapping[str, float]]) -> int:
+    """Write qrels as a BEIR ``qrels.tsv`` with header, sorted by ids; return the line count.
+
+    Integral scores are written without a decimal point (``1``, not ``1.0``), as BEIR does.
+    """
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write("\t".join(QRELS_HEADER) + "\n")
+        for query_id in sorted(qrels):
+            for doc_id in sorted(qrels[query_id]):
+                for value in (query_id, doc_id):
+                    if "\t" in value or "\n" in value:
+                        raise InvalidInput(f"id {value!r} contains a tab or newline")
+                score = float(qrels[query_id][doc_id])
+                text = str(int(score)) if score.is_integer() else repr(score)
+                handle.write(f"{query_id}\t{doc_id}\t{text}\n")
+                count += 1
+    return count
 
 
 # --- building and caching -------------------------------------------------------------------

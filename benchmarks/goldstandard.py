@@ -23,23 +23,24 @@ Published (title + abstract, lower loss is better): TPMS 0.28, SPECTER 0.27, SPE
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from tepai.matching.errors import InvalidInput
-from tepai.matching.evaluation import (
-    Scorer,
-    TfidfBaseline,
-    english_words,
-    goldstandard_loss,
-    goldstandard_resolution,
-    load_goldstandard_evaluations,
-)
-from tepai.matching.records import Demand, Expert, WorkItem
+from tepai.matching import Demand, Expert, InvalidInput, WorkItem
+
+try:  # run as `python -m benchmarks.goldstandard` from the repository root
+    from benchmarks.baselines import TfidfBaseline, english_words
+    from benchmarks.ranking import Scorer
+except ImportError:  # run as `python benchmarks/goldstandard.py`: benchmarks/ is on sys.path
+    from baselines import TfidfBaseline, english_words  # type: ignore[no-redef]
+    from ranking import Scorer  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "goldstandard"
@@ -48,13 +49,155 @@ EMBEDDINGS_CACHE = ROOT / ".benchmark-cache" / "embeddings"
 DEFAULT_SCORER = "tepai"
 
 
+# --- the metric, exactly as upstream scripts/scoring.py defines it --------------------------
+
+Ratings = Mapping[str, Mapping[str, float]]
+
+
+def load_goldstandard_evaluations(path: str | Path) -> dict[str, dict[str, float]]:
+    """Return reviewer id → {paper id: expertise 1–5} from the gold standard's ``evaluations.csv``.
+
+    The file is tab-separated with columns ``ParticipantID``, ``Paper1..Paper10`` and
+    ``Expertise1..Expertise10``; blank paper cells are skipped, as upstream ``to_dicts`` does.
+    Raise :class:`InvalidInput` naming the line of a rating that is missing or not a number,
+    or of a paper rated twice by one reviewer.
+    """
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from error
+    ratings: dict[str, dict[str, float]] = {}
+    with handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        columns = ["ParticipantID"] + [
+            f"{kind}{n}" for kind in ("Paper", "Expertise") for n in range(1, 11)
+        ]
+        missing = [name for name in columns if name not in (reader.fieldnames or [])]
+        if missing:
+            raise InvalidInput(f"{path}:1: missing column {missing[0]!r}")
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            reviewer = (row["ParticipantID"] or "").strip()
+            if not reviewer:
+                raise InvalidInput(f"{where}: empty ParticipantID")
+            if reviewer in ratings:
+                raise InvalidInput(f"{where}: participant {reviewer} occurs twice")
+            papers: dict[str, float] = {}
+            for n in range(1, 11):
+                paper = (row[f"Paper{n}"] or "").strip()
+                if not paper:
+                    continue
+                raw = (row[f"Expertise{n}"] or "").strip()
+                try:
+                    value = float(raw)
+                except ValueError:
+                    raise InvalidInput(f"{where}: Expertise{n} {raw!r} is not a number") from None
+                if paper in papers:
+                    raise InvalidInput(f"{where}: paper {paper} is rated twice")
+                papers[paper] = value
+            ratings[reviewer] = papers
+    return ratings
+
+
+def _rated_pairs(
+    predictions: Ratings, evaluations: Ratings
+) -> Iterator[tuple[float, float, float, float]]:
+    """Yield (e1, e2, s1, s2) for every within-reviewer pair of rated papers."""
+    for reviewer, rated in evaluations.items():
+        for paper1, paper2 in combinations(rated, 2):
+            yield (
+                float(rated[paper1]),
+                float(rated[paper2]),
+                _prediction(predictions, reviewer, paper1),
+                _prediction(predictions, reviewer, paper2),
+            )
+
+
+def _prediction(predictions: Ratings, reviewer: str, paper: str) -> float:
+    try:
+        value = float(predictions[reviewer][paper])
+    except KeyError:
+        raise InvalidInput(f"no predicted score for reviewer {reviewer}, paper {paper}") from None
+    if math.isnan(value):
+        raise InvalidInput(f"predicted score for reviewer {reviewer}, paper {paper} is NaN")
+    return value
+
+
+def goldstandard_loss(predictions: Ratings, evaluations: Ratings) -> float:
+    """Return the gold standard's main metric, a weighted Kendall's-tau-style loss (lower: better).
+
+    ``Σ |Δ| · (1[δ·Δ < 0] + ½·1[δ·Δ = 0]) / Σ |Δ|`` over every reviewer's pairs of rated
+    papers, Δ the difference in self-rated expertise, δ the difference in predicted similarity.
+    So an inverted pair costs its rating gap, a predicted tie half of it, and a constant
+    predictor scores 0.5. ``predictions`` must score every rated (reviewer, paper) pair.
+    """
+    total = loss = 0.0
+    for e1, e2, s1, s2 in _rated_pairs(predictions, evaluations):
+        true_diff, pred_diff = e1 - e2, s1 - s2
+        total += abs(true_diff)
+        if pred_diff * true_diff == 0:
+            loss += abs(true_diff) / 2
+        elif pred_diff * true_diff < 0:
+            loss += abs(true_diff)
+    if total == 0:
+        raise InvalidInput("the evaluations have no pair of papers with different ratings")
+    return loss / total
+
+
+def _regime_holds(e1: float, e2: float, regime: str) -> bool:
+    if e1 == e2:
+        return False
+    if regime == "hard":  # both papers expert-level (≥ 4)
+        return min(e1, e2) >= 4
+    # easy: one clearly expert (≥ 4) and one clearly non-expert (≤ 2) paper
+    return max(e1, e2) >= 4 and min(e1, e2) <= 2
+
+
+def goldstandard_resolution(
+    predictions: Ratings, evaluations: Ratings, regime: Literal["easy", "hard"]
+) -> float:
+    """Return the fraction of "easy" or "hard" pairs the predictions order correctly.
+
+    Pairs with equal ratings are skipped. *easy*: max rating ≥ 4 and min ≤ 2; *hard*: both
+    ≥ 4. A pair is correct when δ·Δ > 0, so a predicted tie counts as wrong.
+    """
+    if regime not in ("easy", "hard"):
+        raise InvalidInput(f"regime must be 'easy' or 'hard', got {regime!r}")
+    pairs = correct = 0
+    for e1, e2, s1, s2 in _rated_pairs(predictions, evaluations):
+        if not _regime_holds(e1, e2, regime):
+            continue
+        pairs += 1
+        if (s1 - s2) * (e1 - e2) > 0:
+            correct += 1
+    if pairs == 0:
+        raise InvalidInput(f"the evaluations have no {regime} pair")
+    return correct / pairs
+
+
+def goldstandard_pair_counts(evaluations: Ratings) -> dict[str, int]:
+    """Return how many within-reviewer pairs there are: all, untied, easy and hard."""
+    counts = {"pairs": 0, "untied": 0, "easy": 0, "hard": 0}
+    for rated in evaluations.values():
+        for paper1, paper2 in combinations(rated, 2):
+            e1, e2 = float(rated[paper1]), float(rated[paper2])
+            counts["pairs"] += 1
+            counts["untied"] += e1 != e2
+            counts["easy"] += _regime_holds(e1, e2, "easy")
+            counts["hard"] += _regime_holds(e1, e2, "hard")
+    return counts
+
+
+# --- the systems scored ---------------------------------------------------------------------
+
+
 def _engine(kind: str) -> Callable[[], Scorer]:
     """Return a factory of the engine as shipped ("tepai") or one of its components alone."""
 
     def build() -> Scorer:
         # Imported on use, so the baseline still runs while the engine is being changed.
-        from tepai.matching.dense import CachedEncoder, UseEncoder
-        from tepai.matching.engine import EngineConfig, MatchingEngine
+        from tepai.matching import CachedEncoder, EngineConfig, MatchingEngine, UseEncoder
 
         if kind == "bm25":
             return MatchingEngine(encoder=None)

@@ -18,12 +18,20 @@ from pathlib import Path
 
 try:
     from benchmarks import datasets as builders
+    from benchmarks.ranking import evaluate_run
 except ImportError:  # run as a script: benchmarks/ is on sys.path
     import datasets as builders  # type: ignore[no-redef]
+    from ranking import evaluate_run  # type: ignore[no-redef]
 
-from tepai.matching.dense import CachedEncoder, UseEncoder
-from tepai.matching.engine import EngineConfig, MatchingEngine
-from tepai.matching.evaluation import evaluate_run, load_corpus, load_qrels, load_queries
+from tepai.matching import (
+    CachedEncoder,
+    EngineConfig,
+    MatchingEngine,
+    UseEncoder,
+    load_corpus,
+    load_qrels,
+    load_queries,
+)
 
 RATIOS = (0.0, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 1e6)
 BEST_PART_WEIGHTS = (0.5, 0.7, 0.85, 1.0)

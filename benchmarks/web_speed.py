@@ -126,9 +126,9 @@ def pages(user: Any, period: str = "") -> Iterator[tuple[str, str, int]]:
     from django.http import QueryDict
     from django.urls import reverse
 
+    from tepai.core.registries import registries_by_slug
     from tepai.programs.models import Batch
     from tepai.web.nav import may_read
-    from tepai.web.registries.catalogue import REGISTRIES
     from tepai.web.registries.query import list_query
 
     latest = Batch.objects.order_by("-dispatch_date", "-pk").first()
@@ -136,7 +136,7 @@ def pages(user: Any, period: str = "") -> Iterator[tuple[str, str, int]]:
     if period:
         yield f"dashboard {period}", f"{reverse('web:dashboard')}?period={period}", 0
     yield from _site_searches(user)
-    for slug, registry in REGISTRIES.items():
+    for slug, registry in registries_by_slug().items():
         if not may_read(user, slug):
             continue
         base = reverse(f"web:{slug}-list")

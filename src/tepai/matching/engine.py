@@ -479,7 +479,7 @@ class MatchingEngine:
         return result
 
     def rank(self, demand: Demand, k: int) -> list[tuple[str, float]]:
-        """Return (expert id, score) pairs, best first: the evaluation Ranker protocol."""
+        """Return (expert id, score) pairs, best first: the benchmarks' Ranker protocol."""
         return [
             (r.expert_id, r.score)
             for r in self.recommend(demand, k, explain=False, respect_capacity=False)

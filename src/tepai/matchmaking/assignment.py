@@ -98,7 +98,7 @@ def run_assignment(
     Infeasible constraints (and invalid input) come back as ``reasons``, in Chinese, naming
     the demands and commissioners concerned.
     """
-    from tepai.matching.assignment import solve_assignment  # SciPy: loaded when used
+    from tepai.matching import solve_assignment  # SciPy: loaded when used
 
     demands = list_demands(demand_list)
     run = AssignmentRun(demands=demands)

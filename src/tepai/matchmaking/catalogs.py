@@ -16,9 +16,14 @@ from django.db.models import Count, Max, QuerySet
 
 from tepai.demands.models import Demand as DemandRecord
 from tepai.demands.models import DemandStatus
-from tepai.matching import Demand, Expert, Recommendation
-from tepai.matching.engine import MatchingEngine
-from tepai.matching.explain import DEMAND_WORDING, OUTCOME_WORDING
+from tepai.matching import (
+    DEMAND_WORDING,
+    OUTCOME_WORDING,
+    Demand,
+    Expert,
+    MatchingEngine,
+    Recommendation,
+)
 from tepai.matchmaking.live import Fingerprint, LiveIndex
 from tepai.matchmaking.records import demand_document, outcome_document, outcome_queryset
 from tepai.outcomes.models import Outcome

@@ -63,9 +63,7 @@ from tepai.projects.models import Project
 if TYPE_CHECKING:
     # Imported when first used: every process connects this module's receivers at start-up
     # and should not pay for loading the engine (numpy, the segmenter) to do so.
-    from tepai.matching import Expert
-    from tepai.matching.engine import MatchingEngine
-    from tepai.matching.explain import Wording
+    from tepai.matching import Expert, MatchingEngine, Wording
 
 Fingerprint = Hashable
 Progress = Callable[[int, int], None]
@@ -356,7 +354,7 @@ class LiveIndex:
             temporary.unlink(missing_ok=True)
 
     def _new_engine(self) -> MatchingEngine:
-        from tepai.matching.engine import MatchingEngine
+        from tepai.matching import MatchingEngine
         from tepai.matchmaking.service import build_encoder
 
         if self._wording is None:

@@ -21,8 +21,7 @@ from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand as DemandRecord
 from tepai.demands.models import DemandList
 from tepai.institutions.models import Institution
-from tepai.matching import Explanation, MatchResult
-from tepai.matching.engine import MatchingEngine
+from tepai.matching import Explanation, MatchingEngine, MatchResult
 from tepai.matchmaking import catalogs
 from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES, CatalogMatch
 from tepai.matchmaking.live import shared_engine
@@ -36,7 +35,7 @@ from tepai.programs.models import Batch, InnovationCentre
 
 if TYPE_CHECKING:
     # SciPy (≈0.5 s to import) is loaded only by the commands and pages that assemble teams.
-    from tepai.matching.teams import TeamResult
+    from tepai.matching import TeamResult
 
 __all__ = [
     "CatalogMatch",
@@ -77,7 +76,7 @@ def build_encoder() -> object | None:
     with _encoders_lock:
         encoder = _encoders.get(key)
         if encoder is None:
-            from tepai.matching.dense import CachedEncoder, HashingEncoder, UseEncoder
+            from tepai.matching import CachedEncoder, HashingEncoder, UseEncoder
 
             directory.mkdir(parents=True, exist_ok=True)
             inner = UseEncoder() if choice == "use" else HashingEncoder()
@@ -292,17 +291,15 @@ def recommend_demands(
     k: int = 10,
     *,
     min_score: float = DEMAND_MIN_SCORE,
-    engine: MatchingEngine | None = None,
 ) -> list[CatalogMatch]:
     """Return the open demands (已发布/对接中) that best fit a commissioner, with explanations.
 
     Demands of the commissioner's employer and of enterprises they declared a conflict with
     are left out. The open-demand index finds the candidates; each is then scored and
-    explained by the commissioner engine (``engine``, default the process-wide one) exactly
-    as the demand's matching page scores the pair, so the same pair shows the same score and
-    wording on every page.
+    explained by the process-wide commissioner engine exactly as the demand's matching page
+    scores the pair, so the same pair shows the same score and wording on every page.
     """
-    engine = engine if engine is not None else shared_engine()
+    engine = shared_engine()
     person = commissioner_queryset().get(pk=commissioner.pk)
     expert = expert_from(person)
     barred = {expert.institution, *expert.conflicts}
@@ -357,7 +354,7 @@ def propose_team(
     A candidate's affinity to a skill is the engine's score of the skill phrase alone; the
     skills are the demand's 所需技能, or its salient keywords when none are listed.
     """
-    from tepai.matching.teams import TeamCandidate, assemble_team
+    from tepai.matching import TeamCandidate, assemble_team
 
     demand = demand_from(record)
     skills = team_skills(engine, record)

@@ -79,8 +79,7 @@ def query_texts(*, keyword_skills: bool = True) -> Iterator[str]:
     所需技能 (segmenting every demand; the declared skills are always included).
     """
     from tepai.demands.models import Demand as DemandRecord
-    from tepai.matching import Demand
-    from tepai.matching.engine import demand_text
+    from tepai.matching import Demand, demand_text
     from tepai.matchmaking.records import commissioner_queryset, demand_from, expert_query
     from tepai.matchmaking.service import team_skills
 
@@ -169,7 +168,7 @@ def _rehearse() -> None:
         service.recommend_outcomes(record, 5)
     person = commissioner_queryset().first()
     if person is not None:
-        service.recommend_demands(person, 5, engine=engine)
+        service.recommend_demands(person, 5)
 
 
 def start_background(**options: bool) -> threading.Thread:

@@ -12,13 +12,13 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from tepai.commissioners.models import Commissioner, DeclaredConflict
-from tepai.core.testing import make_project
 from tepai.demands.models import Demand
 from tepai.demo.loader import load_demo
 from tepai.matchmaking import service
 from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
 from tepai.outcomes.models import Outcome
 from tepai.projects.models import ProjectStatus
+from tepai.testing.factories import make_project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_catalogs")]
 

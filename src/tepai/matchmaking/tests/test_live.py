@@ -11,12 +11,12 @@ import pytest
 from django.test import override_settings
 
 from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem, WorkItemKind
-from tepai.core.testing import make_commissioner, make_enterprise, make_project
 from tepai.matching import Demand, Expert
 from tepai.matchmaking import live, service
 from tepai.matchmaking.live import LiveIndex
 from tepai.programs.models import InnovationCentre
 from tepai.projects.models import ProjectStatus
+from tepai.testing.factories import make_commissioner, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -289,15 +289,15 @@ def test_the_indexes_share_one_encoder() -> None:
 def test_build_encoder_makes_one_instance_per_choice_even_under_a_race(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tepai.matching import dense
+    from tepai.matching import HashingEncoder
 
-    original = dense.HashingEncoder.__init__
+    original = HashingEncoder.__init__
 
     def slow_init(self: object, *args: object, **kwargs: object) -> None:
         time.sleep(0.05)  # widen the window two threads could both create one
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(dense.HashingEncoder, "__init__", slow_init)
+    monkeypatch.setattr(HashingEncoder, "__init__", slow_init)
     monkeypatch.setattr(service, "_encoders", {})
     threads = [_in_thread(service.build_encoder) for _ in range(6)]
     for thread, _result in threads:

@@ -16,13 +16,13 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tepai.commissioners.models import Commissioner
-from tepai.core.testing import make_commissioner, make_enterprise
 from tepai.demands.models import Demand, DemandStatus
 from tepai.demo.loader import load_demo
 from tepai.matchmaking import live, service, warmup
 from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
 from tepai.matchmaking.live import EXPERTS
 from tepai.outcomes.models import Outcome
+from tepai.testing.factories import make_commissioner, make_enterprise
 
 
 @pytest.fixture(autouse=True)

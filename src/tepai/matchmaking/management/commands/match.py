@@ -12,7 +12,7 @@ from tepai.matchmaking import service
 from tepai.matchmaking.live import shared_engine, snapshots
 
 if TYPE_CHECKING:
-    from tepai.matching.engine import MatchingEngine
+    from tepai.matching import MatchingEngine
     from tepai.matchmaking.catalogs import CatalogMatch
 
 
@@ -172,7 +172,8 @@ class Command(BaseCommand):
 
     def _demands(self, options: dict[str, Any]) -> None:
         person = service.find_commissioner(options["expert"])
-        matches = service.recommend_demands(person, options["top"], engine=self._engine())
+        self._engine()  # built here, with a progress line, rather than silently inside the call
+        matches = service.recommend_demands(person, options["top"])
         heading = f"特派员：{person.name}"
         self._emit_catalog(options, heading, matches, "demand_id", "暂无适合的开放需求。")
 
@@ -244,10 +245,10 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _assign(self, options: dict[str, Any]) -> None:
-        from tepai.matching.assignment import assignment_to_json, read_conflicts, read_scores
+        from tepai.matching import assignment_to_json, read_conflicts, read_scores
 
         if options["scores"]:
-            from tepai.matching.assignment import solve_assignment
+            from tepai.matching import solve_assignment
 
             pairs = read_scores(options["scores"])
             conflicts = read_conflicts(options["conflicts"]) if options["conflicts"] else []
@@ -323,8 +324,8 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _eval(self, options: dict[str, Any]) -> None:
-        from tepai.matching.engine import MatchingEngine
-        from tepai.matching.evaluation import (
+        from tepai.matching import (
+            MatchingEngine,
             load_corpus,
             load_qrels,
             load_queries,
