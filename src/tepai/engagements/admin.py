@@ -19,7 +19,8 @@ class ProposalAddForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         from tepai.engagements import services
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         demand, person = data.get("demand"), data.get("commissioner")
         if demand is not None and person is not None:
             try:
@@ -50,15 +51,21 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["demand__title", "commissioner__name", "demand__enterprise__name"]
     autocomplete_fields = ["demand", "commissioner"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = ProposalAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["demand", "commissioner"]
-        return [field.name for field in Proposal._meta.fields if field.name != "id"]
+        # Every field; the timestamps last, below the answers they date (Proposal._meta lists
+        # them first, as they come from the base class).
+        stamps = ["created_at", "updated_at"]
+        own = [field.name for field in Proposal._meta.fields if field.name not in ("id", *stamps)]
+        return [*own, *stamps]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [] if obj is None else self.get_fields(request, obj)

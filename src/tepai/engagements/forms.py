@@ -36,7 +36,8 @@ class AnswerForm(forms.Form):
     text = forms.CharField(label=_("拒绝说明"), max_length=500, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("accept") is False:
             if not data.get("reason"):
                 self.add_error("reason", _("拒绝时请选择原因"))
@@ -95,7 +96,7 @@ class CompanyDemandForm(DemandForm):
         return split_skills(self.cleaned_data.get("required_skills") or "")
 
     def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
+        title: str = self.cleaned_data["title"].strip()
         # The natural key includes the enterprise, which is not a form field, so the form
         # would not check it; a clash must be a field error, not a database error.
         clash = Demand.objects.filter(enterprise=self.enterprise, title=title)
@@ -198,7 +199,8 @@ class ActivityLogForm(forms.ModelForm):
         return photo
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("is_trial") and data.get("kind") != ActivityKind.VARIETY:
             self.add_error("is_trial", _("只有“品种引进”可以标为试验示范"))
         if data.get("kind") == ActivityKind.ENTERPRISE_SERVICE and not data.get("enterprise"):
@@ -263,7 +265,8 @@ class AssignmentForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("per_demand_min"), data.get("per_demand_max")
         if low is not None and high is not None and low > high:
             self.add_error("per_demand_min", _("每项需求至少分配的人数不能大于至多分配的人数"))

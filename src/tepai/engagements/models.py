@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tepai.core.models import TimestampedModel
+
 
 class ProposalSource(models.TextChoices):
     MANUAL = "manual", _("管理员推荐")
@@ -49,7 +51,7 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Proposal(models.Model):
+class Proposal(TimestampedModel):
     """A suggested pairing of a technology demand with a commissioner, and both answers."""
 
     demand = models.ForeignKey(
@@ -109,8 +111,6 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("签约项目"),
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("推荐对接")
@@ -138,6 +138,8 @@ class Proposal(models.Model):
         return self.status in OPEN_STATUSES
 
 
+# Not a TimestampedModel: a rating keeps only when it was given (评价时间), no 更新时间
+# column; the base would add a column, or have its one field overridden and share nothing.
 class ServiceRating(models.Model):
     """An enterprise's rating (1–5) of the service it received, once per project."""
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
-import uuid
 import warnings
-from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -25,10 +23,11 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from tepai.core.uploads import StoredFile, read_bytes, under_generated_name
+
 __all__ = [
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_SIDE",
-    "StoredPhoto",
     "normalise_photo",
     "read_stored_photo",
 ]
@@ -63,15 +62,6 @@ _UNREADABLE = (
 _NOT_AN_IMAGE = _("照片：无法识别为图片，请上传 JPG、PNG、GIF 或 WebP 格式的照片")
 
 
-@dataclass(frozen=True)
-class StoredPhoto:
-    """A photo ready to send: its bytes, content type and file extension."""
-
-    content: bytes
-    content_type: str
-    extension: str
-
-
 def _decode(source: IO[bytes]) -> Image.Image:
     """Return the fully decoded image in ``source``; raise ValidationError if it is none."""
     try:
@@ -89,7 +79,7 @@ def _decode(source: IO[bytes]) -> Image.Image:
     return image
 
 
-def _encode(image: Image.Image) -> StoredPhoto:
+def _encode(image: Image.Image) -> StoredFile:
     """Return ``image`` upright, at most PHOTO_MAX_SIDE on its longest side, without metadata."""
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
@@ -109,9 +99,9 @@ def _encode(image: Image.Image) -> StoredPhoto:
     clean.paste(image)
     if has_alpha:
         clean.save(out, format="PNG", optimize=True)
-        return StoredPhoto(out.getvalue(), SERVED_TYPES["PNG"], "png")
+        return StoredFile(out.getvalue(), SERVED_TYPES["PNG"], "png")
     clean.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
-    return StoredPhoto(out.getvalue(), SERVED_TYPES["JPEG"], "jpg")
+    return StoredFile(out.getvalue(), SERVED_TYPES["JPEG"], "jpg")
 
 
 def normalise_photo(upload: UploadedFile) -> ContentFile:
@@ -128,20 +118,18 @@ def normalise_photo(upload: UploadedFile) -> ContentFile:
     if len(photo.content) > PHOTO_MAX_BYTES:
         # Only a transparent PNG of pure noise gets here; it is no site photo.
         raise ValidationError(_("照片：转换后仍超过 10 MB，请压缩后再上传"), code="too_large")
-    return ContentFile(photo.content, name=f"{uuid.uuid4().hex}.{photo.extension}")
+    return under_generated_name(photo.content, photo.extension)
 
 
-def read_stored_photo(field: FieldFile) -> StoredPhoto | None:
+def read_stored_photo(field: FieldFile) -> StoredFile | None:
     """Return the stored photo ready to serve, or None if the file is not a servable image.
 
     Photos stored since uploads were re-encoded are JPEG or PNG and are sent as they are.
     Older uploads that are real GIF or WebP images are re-encoded on the fly; anything else
     (an HTML or SVG file accepted by the old first-bytes check) is refused, not sent.
     """
-    try:
-        with field.open("rb") as handle:
-            data = handle.read()
-    except OSError:
+    data = read_bytes(field)
+    if data is None:
         logger.warning("activity photo %s is missing from storage", field.name)
         return None
     try:
@@ -153,7 +141,7 @@ def read_stored_photo(field: FieldFile) -> StoredPhoto | None:
     except _UNREADABLE:
         kind = None
     if kind in SERVED_TYPES:
-        return StoredPhoto(data, SERVED_TYPES[kind], "png" if kind == "PNG" else "jpg")
+        return StoredFile(data, SERVED_TYPES[kind], "png" if kind == "PNG" else "jpg")
     try:
         return _encode(_decode(io.BytesIO(data)))
     except ValidationError:

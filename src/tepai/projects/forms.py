@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from tepai.projects.contracts import EDITABLE_FIELDS
 from tepai.projects.models import Project
 from tepai.projects.scans import normalise_scan
 
@@ -30,8 +31,9 @@ class ProjectForm(forms.ModelForm):
             "description",
         ]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("kind") == "research" and not cleaned.get("level"):
             self.add_error("level", _("科研项目必须填写项目级别"))
         return cleaned
@@ -46,14 +48,10 @@ class ContractForm(forms.ModelForm):
 
     class Meta:
         model = Project
+        # What completing a draft may change (the contract service's list) and the scan, a file
+        # the service takes on its own; on the page the scan comes before the free text.
         fields = [
-            "title",
-            "amount",
-            "signed_on",
-            "client_party",
-            "contractor_party",
-            "starts_on",
-            "ends_on",
+            *(name for name in EDITABLE_FIELDS if name != "description"),
             "attachment",
             "description",
         ]

@@ -11,18 +11,16 @@ inline in the platform's own origin.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
+from tepai.core.uploads import StoredFile, read_bytes, under_generated_name
 from tepai.engagements.photos import normalise_photo, read_stored_photo
 
-__all__ = ["SCAN_MAX_BYTES", "StoredScan", "normalise_scan", "read_stored_scan"]
+__all__ = ["SCAN_MAX_BYTES", "normalise_scan", "read_stored_scan"]
 
 # A multi-page scan at 300 dpi is 2–15 MB; the request limit (21 MB) leaves room for the form.
 SCAN_MAX_BYTES = 20 * 1024 * 1024
@@ -35,13 +33,6 @@ _IMAGE_ERRORS = {
     "too_many_pixels": _("合同扫描件：图片像素过多（上限 1 亿像素）"),
 }
 _NOT_A_SCAN = _("合同扫描件：请上传 PDF 文件或 JPG、PNG、GIF、WebP 图片")
-
-
-@dataclass(frozen=True)
-class StoredScan:
-    content: bytes
-    content_type: str
-    extension: str
 
 
 def _is_pdf(head: bytes) -> bool:
@@ -69,7 +60,7 @@ def normalise_scan(upload: UploadedFile) -> ContentFile:
             raise ValidationError(
                 _("合同扫描件：PDF 文件不完整（缺少文件结尾），请重新导出后上传"), code="broken_pdf"
             )
-        return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
+        return under_generated_name(data, "pdf")
     upload.seek(0)
     try:
         image = normalise_photo(upload)
@@ -79,18 +70,11 @@ def normalise_scan(upload: UploadedFile) -> ContentFile:
     return image
 
 
-def read_stored_scan(field: FieldFile) -> StoredScan | None:
+def read_stored_scan(field: FieldFile) -> StoredFile | None:
     """Return the stored scan ready to send, or None if it is missing or not a scan."""
     if (field.name or "").lower().endswith(".pdf"):
-        try:
-            with field.open("rb") as handle:
-                data = handle.read()
-        except OSError:
+        data = read_bytes(field)
+        if data is None or not _is_pdf(data[:1024]):
             return None
-        if not _is_pdf(data[:1024]):
-            return None
-        return StoredScan(data, "application/pdf", "pdf")
-    photo = read_stored_photo(field)
-    if photo is None:
-        return None
-    return StoredScan(photo.content, photo.content_type, photo.extension)
+        return StoredFile(data, "application/pdf", "pdf")
+    return read_stored_photo(field)

@@ -17,11 +17,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -214,26 +216,20 @@ def _overdue_demand_detail(demand: Demand) -> str:
     }
 
 
-def _overdue_demand_item(demand: Demand, today: datetime.date) -> Item:
-    return Item(
-        key=f"demand-overdue:{demand.pk}",
-        title=demand.title,
-        detail=_overdue_demand_detail(demand),
-        url=reverse("web:demands-detail", args=[demand.pk]),
-        action=_("去处理"),
-        overdue=True,
-    )
+def _overdue_demand_items(view: str, action: Promise) -> Callable[[Demand, datetime.date], Item]:
+    """Return the item builder for overdue demands linking to ``view`` under ``action``."""
 
+    def item(demand: Demand, today: datetime.date) -> Item:
+        return Item(
+            key=f"demand-overdue:{demand.pk}",
+            title=demand.title,
+            detail=_overdue_demand_detail(demand),
+            url=reverse(view, args=[demand.pk]),
+            action=str(action),
+            overdue=True,
+        )
 
-def _own_overdue_demand_item(demand: Demand, today: datetime.date) -> Item:
-    return Item(
-        key=f"demand-overdue:{demand.pk}",
-        title=demand.title,
-        detail=_overdue_demand_detail(demand),
-        url=reverse("engagements:company-demand", args=[demand.pk]),
-        action=_("查看"),
-        overdue=True,
-    )
+    return item
 
 
 def _overdue_list_url(user: Any) -> str:
@@ -313,7 +309,7 @@ PROVIDERS: list[Provider] = [
         gettext_lazy("逾期需求"),
         ADMINS,
         _overdue_demands,
-        _overdue_demand_item,
+        _overdue_demand_items("web:demands-detail", gettext_lazy("去处理")),
         _overdue_list_url,
     ),
     Provider(
@@ -321,7 +317,7 @@ PROVIDERS: list[Provider] = [
         gettext_lazy("我的逾期需求"),
         frozenset({Role.ENTERPRISE}),
         _overdue_demands,
-        _own_overdue_demand_item,
+        _overdue_demand_items("engagements:company-demand", gettext_lazy("查看")),
     ),
     Provider(
         "proposal-overdue",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,10 +37,18 @@ def todo_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _mine(request: HttpRequest) -> QuerySet[Notification]:
+    """Return the signed-in user's reminders (the views are login_required: no one else)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return Notification.objects.filter(user=user)
+
+
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     require_role(request)
-    mine = Notification.objects.filter(user_id=request.user.pk)
+    mine = _mine(request)
     page = Paginator(mine, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -65,7 +75,7 @@ def read(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("提醒：缺少或无效的编号"))
         return redirect("todo:notifications")
     # Someone else's reminder is "not found": its existence is not ours to reveal.
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = get_object_or_404(_mine(request), pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -77,8 +87,6 @@ def read(request: HttpRequest) -> HttpResponse:
 @login_required
 def read_all(request: HttpRequest) -> HttpResponse:
     require_role(request)
-    done = Notification.objects.filter(user_id=request.user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    done = _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("已将 %(count)s 条提醒标为已读") % {"count": done})
     return redirect("todo:notifications")

@@ -13,10 +13,10 @@ from django.test import override_settings
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner, WorkItem, WorkItemKind
-from tepai.core.testing import make_batch, make_commissioner, make_enterprise
 from tepai.demands.models import CollaborationMode, Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
 from tepai.matchmaking import live
+from tepai.testing.factories import make_batch, make_commissioner, make_enterprise
 
 
 @pytest.fixture(autouse=True)

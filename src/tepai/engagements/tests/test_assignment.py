@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from tepai.audit.models import AuditEntry
 from tepai.commissioners.models import WorkItem, WorkItemKind
-from tepai.core.testing import make_commissioner
 from tepai.demands.models import DemandList, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.assignment import confirm_pairs, parse_pairs, run_assignment
 from tepai.engagements.models import Proposal, ProposalSource
 from tepai.engagements.services import EngagementError
 from tepai.engagements.tests.conftest import World, make_demand
+from tepai.testing.factories import make_commissioner
 
 pytestmark = pytest.mark.django_db
 

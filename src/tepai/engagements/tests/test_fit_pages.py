@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tepai.core.testing import make_batch, make_commissioner
 from tepai.engagements.tests.conftest import World, make_demand
+from tepai.testing.factories import make_batch, make_commissioner
 
 
 def _client(user: object) -> Client:
@@ -19,10 +20,11 @@ def _client(user: object) -> Client:
     return client
 
 
-def _recommend(*args: str) -> dict:
+def _recommend(*args: str) -> dict[str, Any]:
     out = StringIO()
     call_command("match", "recommend", *args, "--format", "json", stdout=out)
-    return json.loads(out.getvalue())
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
 
 
 def _chip_demand(world: World):  # type: ignore[no-untyped-def]

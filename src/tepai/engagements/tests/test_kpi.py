@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tepai.activities.models import ActivityKind
-from tepai.core.testing import make_activity, make_commissioner, make_enterprise, make_project
 from tepai.engagements.kpi import contribution
 from tepai.projects.models import ProjectKind, ProjectLevel
 from tepai.reports.kpi import kpi_report
+from tepai.testing.factories import make_activity, make_commissioner, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 

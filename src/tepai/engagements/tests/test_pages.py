@@ -15,7 +15,6 @@ from PIL import Image
 
 from tepai.activities.models import Activity, ActivityKind
 from tepai.core.choices import IndustryCluster
-from tepai.core.testing import make_commissioner
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
@@ -24,6 +23,7 @@ from tepai.matchmaking.catalogs import OPEN_DEMANDS
 from tepai.matchmaking.service import explain_pair
 from tepai.projects.contracts import confirm
 from tepai.projects.models import ProjectStatus
+from tepai.testing.factories import make_commissioner
 
 pytestmark = pytest.mark.django_db
 
@@ -390,6 +390,7 @@ def test_enterprise_rates_a_completed_project_once(world: World) -> None:
     services.respond(proposal, services.Party.COMMISSIONER, True)
     proposal = services.respond(proposal, services.Party.ENTERPRISE, True)
     project = proposal.project
+    assert project is not None
     client = _client(world.enterprise_user)
     assert "完成（验收）后可评价" in client.get(reverse("engagements:company")).content.decode()
     project.status = ProjectStatus.ACCEPTED

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
@@ -43,7 +44,7 @@ def _logged(world: World, **fields: object) -> Activity:
     return Activity.objects.latest("pk")
 
 
-def _answer(user: object, activity: Activity, action: str, **extra: str) -> object:
+def _answer(user: object, activity: Activity, action: str, **extra: str) -> HttpResponseBase:
     url = reverse("engagements:service-confirmation", args=[activity.pk])
     return _client(user).post(url, {"action": action, **extra})
 
@@ -70,7 +71,7 @@ def test_the_enterprise_confirms_in_one_click_from_its_todo(world: World) -> Non
     assert activity.confirmation == CONFIRMED and activity.confirmed_at is not None
     assert _keys(world.enterprise_user, "activity-confirm") == []
     entry = AuditEntry.objects.filter(object_id=str(activity.pk), action="update").latest("id")
-    assert entry.after["confirmation"] == "confirmed"
+    assert entry.after is not None and entry.after["confirmation"] == "confirmed"
     # Answered once is answered: a second click changes nothing and says why.
     again = _answer(world.enterprise_user, activity, "confirm")
     assert again.status_code == 302

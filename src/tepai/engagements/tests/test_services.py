@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -22,7 +24,7 @@ from tepai.projects.models import ContractState, Project, ProjectKind, ProjectSt
 pytestmark = pytest.mark.django_db
 
 
-def _propose(world: World, **kwargs: object) -> Proposal:
+def _propose(world: World, **kwargs: Any) -> Proposal:
     return services.propose(world.demand, world.commissioner, world.admin, **kwargs)
 
 
@@ -36,6 +38,7 @@ def test_propose_scores_explains_and_moves_the_demand_to_matching(world: World) 
     assert proposal.matched_terms
     assert proposal.created_by == world.admin
     last = DemandTransition.objects.filter(demand=world.demand).last()
+    assert last is not None
     assert (last.from_status, last.to_status, last.by) == ("published", "matching", world.admin)
     assert AuditEntry.objects.filter(action="proposal", object_id=str(proposal.pk)).exists()
 
@@ -106,6 +109,7 @@ def test_enterprise_first_then_commissioner_also_signs(world: World) -> None:
     assert proposal.status == ProposalStatus.ENTERPRISE_ACCEPTED
     proposal = services.respond(proposal, "commissioner", True, by=world.commissioner_user)
     assert proposal.status == ProposalStatus.ACCEPTED
+    assert proposal.project is not None
     assert proposal.project.kind == ProjectKind.DEVELOPMENT_CONTRACT
 
 
@@ -210,7 +214,8 @@ def test_submit_and_review(world: World) -> None:
         services.review(demand, False, world.admin, "")
     demand = services.review(demand, False, world.admin, "请补充目标指标")
     assert demand.status == DemandStatus.DRAFT
-    assert demand.transitions.last().note == "请补充目标指标"
+    returned = demand.transitions.last()
+    assert returned is not None and returned.note == "请补充目标指标"
     services.submit_demand(demand, world.enterprise_user)
     demand = services.review(demand, True, world.admin)
     assert demand.status == DemandStatus.PUBLISHED
@@ -223,6 +228,7 @@ def test_rating_a_completed_project_once(world: World) -> None:
     services.respond(proposal, Party.COMMISSIONER, True)
     proposal = services.respond(proposal, Party.ENTERPRISE, True)
     project = proposal.project
+    assert project is not None
     with pytest.raises(EngagementError, match="尚未完成"):
         services.rate(project, world.enterprise_user, 5)
     project.status = ProjectStatus.ACCEPTED

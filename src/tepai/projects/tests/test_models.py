@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from tepai.core.testing import make_enterprise, make_project
 from tepai.enterprises.models import Enterprise
 from tepai.outcomes.models import Outcome
 from tepai.projects.models import ProjectKind
+from tepai.testing.factories import make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 

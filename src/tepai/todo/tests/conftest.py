@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.commissioners.models import Commissioner
-from tepai.core.testing import make_commissioner, make_enterprise
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements.models import Proposal
 from tepai.enterprises.models import Enterprise
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_commissioner, make_enterprise
 
 
 def make_demand(enterprise: Enterprise, title: str, **fields: Any) -> Demand:

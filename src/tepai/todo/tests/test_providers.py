@@ -123,6 +123,7 @@ def test_a_draft_contract_waits_for_the_admin_and_its_enterprise_only(world: Wor
     proposal = services.propose(world.demand, world.me, world.admin, score=0.8)
     respond(proposal, Party.COMMISSIONER, True, by=world.commissioner)
     draft = respond(proposal, Party.ENTERPRISE, True, by=world.enterprise).project
+    assert draft is not None
     key = f"contract-confirm:{draft.pk}"
     assert kinds(world.admin)["contract-confirm"] == [key]
     assert kinds(world.enterprise)["contract-confirm"] == [key]
