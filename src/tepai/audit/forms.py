@@ -34,18 +34,21 @@ class AuditSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         logged = set(AuditEntry.objects.values_list("action", flat=True).distinct())
         codes = [*actions.LABELS, *sorted(logged - set(actions.LABELS))]
-        self.fields["action"].choices = [
+        action, model = self.fields["action"], self.fields["model"]
+        assert isinstance(action, forms.ChoiceField) and isinstance(model, forms.ChoiceField)
+        action.choices = [
             ("", _("全部")),
             *[(code, actions.label(code)) for code in codes],
         ]
         labels = AuditEntry.objects.exclude(model_label="").values_list("model_label", flat=True)
-        self.fields["model"].choices = [
+        model.choices = [
             ("", _("全部")),
             *sorted(((label, model_name(label)) for label in set(labels)), key=lambda c: c[1]),
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))

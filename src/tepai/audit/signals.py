@@ -97,7 +97,7 @@ def _m2m_key(instance: models.Model, through: type[models.Model], reverse: bool)
     """Return the attribute of ``instance`` that manages the relation stored in ``through``."""
     if reverse:
         for relation in instance._meta.related_objects:
-            if relation.many_to_many and relation.through is through:
+            if isinstance(relation, models.ManyToManyRel) and relation.through is through:
                 return relation.get_accessor_name()
         return None
     for field in instance._meta.many_to_many:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.related import RelatedField
 
 # Values of fields whose name contains one of these are never written to the log.
 _SECRET_PARTS = ("password", "secret", "token")
@@ -61,7 +62,7 @@ def json_value(field: models.Field, value: Any) -> Any:
         return _json_copy(value)
     if isinstance(field, models.FileField):
         return str(getattr(value, "name", value) or "")
-    target = field.target_field if field.is_relation else field
+    target = field.target_field if isinstance(field, RelatedField) else field
     try:
         value = target.to_python(value)
     except (ValidationError, TypeError, ValueError):
@@ -91,7 +92,7 @@ def _identity_type(field: models.Field) -> type | None:
     of a boolean field as they are; skipping it for those halves the cost of snapshotting
     an import's 50,000 records. Exact types only, as ``type(value) is …`` checks them.
     """
-    target = field.target_field if field.is_relation else field
+    target = field.target_field if isinstance(field, RelatedField) else field
     if isinstance(target, models.JSONField | models.FileField):
         return None
     if isinstance(target, models.CharField | models.TextField):

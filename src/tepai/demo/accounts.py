@@ -63,7 +63,7 @@ class DemoAccount:
         return f"{label} · {self.record}" if self.record is not None else label
 
 
-def _demo_commissioner() -> Commissioner:
+def _demo_commissioner() -> Commissioner | None:
     found = Commissioner.objects.filter(code=DEMO_COMMISSIONER_CODE).first()
     if found is not None:
         return found
@@ -77,7 +77,7 @@ def _demo_commissioner() -> Commissioner:
     )
 
 
-def _demo_enterprise() -> Enterprise:
+def _demo_enterprise() -> Enterprise | None:
     found = Enterprise.objects.filter(code=DEMO_ENTERPRISE_CODE).first()
     if found is not None:
         return found
@@ -124,8 +124,9 @@ def _ensure(demo: DemoAccount, password: str, *, exempt: bool) -> Any:
         user=user,
         defaults={
             "role": demo.role,
-            "commissioner": demo.record if demo.role is Role.COMMISSIONER else None,
-            "enterprise": demo.record if demo.role is Role.ENTERPRISE else None,
+            # Each role's record is of its own kind (ensure_demo_accounts), None for the others.
+            "commissioner": demo.record if isinstance(demo.record, Commissioner) else None,
+            "enterprise": demo.record if isinstance(demo.record, Enterprise) else None,
             "must_change_password": False,
             "two_factor_exempt": exempt and demo.role in two_factor.REQUIRED_ROLES,
         },

@@ -12,14 +12,14 @@ from django.db import transaction
 
 from tepai.accounts.validators import character_classes
 from tepai.core.importing import ImportResult, read_table
-from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.importing.registry import get_importer, importer_names
 
 
 def demo_files() -> list[tuple[str, Path]]:
     """Return (registry, path) for every demo data file, in the order they must load."""
     folder = resources.files("tepai.demo") / "data"
     found = []
-    for registry in IMPORTERS:
+    for registry in importer_names():
         candidate = folder / f"{registry}.csv"
         if candidate.is_file():
             found.append((registry, Path(str(candidate))))

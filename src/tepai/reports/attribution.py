@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Field, ManyToManyField, Model, OuterRef, Q, QuerySet
 
 from tepai.activities.models import Activity
 from tepai.commissioners.models import Commissioner
@@ -39,7 +39,14 @@ from tepai.programs.models import Batch
 from tepai.projects.models import Project
 from tepai.reports.periods import LATEST, Period
 
-__all__ = ["DATE_FIELDS", "attributed", "batch_condition", "record_batches", "service_period"]
+__all__ = [
+    "DATE_FIELDS",
+    "attributed",
+    "batch_condition",
+    "commissioner_link",
+    "record_batches",
+    "service_period",
+]
 
 # The date that places each kind of attributed record in time.
 DATE_FIELDS: dict[type[Model], str] = {Activity: "date", Project: "signed_on"}
@@ -48,6 +55,15 @@ DATE_FIELDS: dict[type[Model], str] = {Activity: "date", Project: "signed_on"}
 def service_period(batch: Batch) -> Period:
     """Return the batch's 服务期: its dispatch date to its end date (open end: still serving)."""
     return Period(batch.dispatch_date, batch.end_date or LATEST)
+
+
+def commissioner_link(model: type[Model]) -> type[Model]:
+    """Return the link table (through model) of ``model``'s ``commissioners`` field."""
+    field = model._meta.get_field("commissioners")
+    assert isinstance(field, ManyToManyField), f"{model.__name__}.commissioners"
+    through = field.remote_field.through
+    assert through is not None  # Django sets it once the apps are loaded
+    return through
 
 
 def _date_field(model: type[Model]) -> str:
@@ -64,9 +80,10 @@ def batch_condition(model: type[Model], batches: Iterable[Batch]) -> Q:
     so each record comes once and the lists keep walking their ordering index.
     """
     field = _date_field(model)
-    link = model._meta.get_field("commissioners").remote_field.through
+    link = commissioner_link(model)
     membership = Commissioner.batches.through
     record = model._meta.model_name
+    assert record is not None  # every model class has its name
     probe = connection.vendor == "sqlite"
     condition = Q(pk__in=[])
     for batch in batches:
@@ -84,11 +101,11 @@ def batch_condition(model: type[Model], batches: Iterable[Batch]) -> Q:
                 Exists(link._base_manager.filter(Exists(member), **{record: OuterRef("pk")}))
             )
         else:
+            key = link._meta.get_field(record)
+            assert isinstance(key, Field)  # the link's foreign key to the record
             members = membership._base_manager.filter(batch_id=batch.pk).values("commissioner_id")
             by_members = Q(
-                pk__in=link._base_manager.filter(commissioner_id__in=members).values(
-                    link._meta.get_field(record).attname
-                )
+                pk__in=link._base_manager.filter(commissioner_id__in=members).values(key.attname)
             )
         has_commissioners = Exists(link._base_manager.filter(**{record: OuterRef("pk")}))
         by_own_field = Q(batch_id=batch.pk) & ~Q(has_commissioners)
@@ -117,6 +134,8 @@ def record_batches(record: Activity | Project) -> list[Batch]:
     )
     if record.commissioners.exists():
         serving = serving.filter(commissioners__in=record.commissioners.all()).distinct()
+    elif record.batch_id is None:
+        serving = serving.none()  # as filter(pk=None) would be
     else:
         serving = serving.filter(pk=record.batch_id)
     return list(serving.order_by("dispatch_date", "name"))

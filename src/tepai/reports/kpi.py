@@ -26,7 +26,7 @@ from tepai.enterprises.models import Enterprise
 from tepai.institutions.models import Institution
 from tepai.programs.models import Batch, InnovationCentre
 from tepai.projects.models import CONTRACT_KINDS, PROVINCIAL_OR_HIGHER, Project, ProjectKind
-from tepai.reports.attribution import attributed
+from tepai.reports.attribution import attributed, commissioner_link
 from tepai.reports.numbers import Style, idiomatic
 from tepai.reports.periods import Period, PeriodError, within
 
@@ -257,7 +257,7 @@ def _scoped(
     """Return the records one of whose commissioners is in ``centre`` / from ``institution``,
     and whose enterprise (a work record: one of its enterprises) is in ``cluster``."""
     model: type[Model] = queryset.model
-    link = model._meta.get_field("commissioners").remote_field.through._base_manager
+    link = commissioner_link(model)._base_manager
     mine = f"{model._meta.model_name}_id"
     if centre is not None:
         queryset = queryset.filter(pk__in=link.filter(commissioner__centres=centre).values(mine))

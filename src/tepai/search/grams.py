@@ -24,15 +24,15 @@ LONGEST = 2
 FUNCTION = "tepai_grams"
 
 
-class ContainsShortWord(Lookup):  # type: ignore[type-arg]
+class ContainsShortWord(Lookup):
     """``field__has_short=word``: the text contains ``word`` (≤ 2 characters), any case."""
 
     lookup_name = "has_short"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         # Anything but PostgreSQL: exactly icontains.
         fallback = IContains(self.lhs, self.rhs)
-        return fallback.as_sql(compiler, connection)  # type: ignore[no-any-return]
+        return fallback.as_sql(compiler, connection)
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tepai.accounts.testing import PASSWORD
 from tepai.audit.log import record
 from tepai.audit.models import AuditEntry
+from tepai.testing.accounts import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.test import Client
 from django.utils import timezone
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.audit.log import record
 from tepai.audit.models import AuditEntry
 from tepai.audit.views import PAGE_SIZE
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand, DemandStatus
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_only_auditors_and_administrators_may_open_it(
 
 def test_anonymous_users_sign_in_first(client: Client) -> None:
     response = client.get("/audit/")
-    assert response.status_code == 302 and response.url == "/login/?next=/audit/"
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/audit/"
 
 
 def test_it_shows_the_diff_with_field_labels_and_masks_personal_data(auditor: Client) -> None:

@@ -1,13 +1,14 @@
+from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory, override_settings
 
 from tepai.audit.context import client_ip
 
 
-def _request(forwarded: str | None = None):
-    extra = {"REMOTE_ADDR": "10.0.0.5"}
+def _request(forwarded: str | None = None) -> WSGIRequest:
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5")
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_a_forwarded_address_is_ignored_without_a_trusted_proxy() -> None:

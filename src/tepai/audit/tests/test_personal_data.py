@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from tepai.audit.display import diff_rows
 from tepai.audit.log import record
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_commissioner
+from tepai.testing.factories import make_commissioner
 
 pytestmark = pytest.mark.django_db
 

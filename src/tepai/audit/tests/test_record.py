@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.audit.log import record
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_enterprise
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.audit.display import diff_rows, related_names
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def _demand_moved(name: str) -> tuple[Demand, AuditEntry]:
 def test_a_changed_foreign_key_shows_both_records_by_name() -> None:
     _demand, entry = _demand_moved("阿克苏纺织")
     [row] = [row for row in diff_rows(entry) if row.field == "企业"]
+    assert entry.before is not None and entry.after is not None
     first, second = entry.before["enterprise"], entry.after["enterprise"]
     assert row.before == f"阿克苏纺织甲（#{first}）"
     assert row.after == f"阿克苏纺织乙（#{second}）"
@@ -36,6 +37,7 @@ def test_a_changed_foreign_key_shows_both_records_by_name() -> None:
 
 def test_a_deleted_record_is_named_as_deleted() -> None:
     demand, entry = _demand_moved("库车化工")
+    assert entry.before is not None
     demand.enterprise.__class__.objects.filter(pk=entry.before["enterprise"]).delete()
     [row] = [row for row in diff_rows(entry) if row.field == "企业"]
     assert row.before == f"#{entry.before['enterprise']}（已删除）"
@@ -62,6 +64,7 @@ def test_the_audit_page_shows_the_names(client: Client) -> None:
 def test_logged_times_read_as_local_time_to_the_second() -> None:
     enterprise = make_enterprise("阿瓦提棉业")
     entry = AuditEntry.objects.filter(action="create", object_id=str(enterprise.pk)).latest("id")
+    assert entry.after is not None
     assert "T" in entry.after["created_at"]  # kept as ISO text in UTC
     [row] = [row for row in diff_rows(entry) if row.field == "创建时间"]
     expected = timezone.localtime(enterprise.created_at).strftime("%Y-%m-%d %H:%M:%S")

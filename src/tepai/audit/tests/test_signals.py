@@ -8,17 +8,19 @@ from django.test import Client
 
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
 from tepai.audit.context import Actor, acting
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_batch, make_commissioner, make_enterprise
 from tepai.demands.models import Demand, DemandStatus
+from tepai.testing.accounts import PASSWORD, make_user
+from tepai.testing.factories import make_batch, make_commissioner, make_enterprise
 
 pytestmark = pytest.mark.django_db
 
 
 def _last(**filters: object) -> AuditEntry:
-    return AuditEntry.objects.filter(**filters).order_by("-id").first()
+    entry = AuditEntry.objects.filter(**filters).order_by("-id").first()
+    assert entry is not None
+    return entry
 
 
 def test_a_create_keeps_the_new_values() -> None:
@@ -27,6 +29,7 @@ def test_a_create_keeps_the_new_values() -> None:
     assert entry.object_id == str(enterprise.pk)
     assert entry.object_repr == "阿克苏纺织"
     assert entry.before is None
+    assert entry.after is not None
     assert entry.after["name"] == "阿克苏纺织"
     assert entry.after["contact_phone"] == "139****5678"  # stored masked (issue 9, #11)
     assert "updated_at" not in entry.after  # auto_now changes on every save; not a change
@@ -56,6 +59,7 @@ def test_a_delete_keeps_the_old_values() -> None:
     enterprise.delete()
     entry = _last(action="delete")
     assert entry.object_id == str(pk)
+    assert entry.before is not None
     assert entry.before["name"] == "待删除企业" and entry.after is None
 
 
@@ -89,6 +93,7 @@ def test_a_demand_transition_is_logged_with_who_did_it() -> None:
 def test_accounts_are_followed_too() -> None:
     user = make_user(Role.AUDITOR, username="shenji")
     entry = _last(action="create", model_label="accounts.account")
+    assert entry.after is not None
     assert entry.after["role"] == Role.AUDITOR
     assert entry.after["user"] == user.pk
 

@@ -103,9 +103,8 @@ def test_the_reported_events_and_projects_are_there() -> None:
     assert donation.enterprises.filter(name="阿克苏地区第一人民医院").exists()
     signed = {
         project.title: project.enterprise.name
-        for project in Project.objects.filter(
-            batch__name="第二批", enterprise__isnull=False
-        ).select_related("enterprise")
+        for project in Project.objects.filter(batch__name="第二批").select_related("enterprise")
+        if project.enterprise is not None
     }
     assert signed["空冷岛全自动无人值守清洗机器人系统研发"] == "浙能阿克苏热电有限公司"
     assert signed["棉混纺面料印染生产线数智化改造"] == "阿克苏友联纺织印染科技有限公司"
@@ -174,8 +173,10 @@ def test_the_demo_accounts_have_material_and_survive_a_re_run(
     accounts = {account.username: account for account in ensure_demo_accounts("Demo-Passw0rd")}
     commissioner = Account.objects.get(user__username="commissioner").commissioner
     assert commissioner == accounts["commissioner"].record
+    assert commissioner is not None
     assert commissioner.projects.exists() and commissioner.work_items.exists()
     enterprise = Account.objects.get(user__username="enterprise").enterprise
+    assert enterprise is not None
     assert enterprise.demands.exists()
     expected = {
         "admin": (Role.ADMIN, False, True),

@@ -8,9 +8,9 @@ from django.test import Client
 
 from tepai.accounts import two_factor
 from tepai.accounts.models import Account
-from tepai.accounts.testing import current_code
 from tepai.demo.accounts import demo_totp_secret, ensure_demo_accounts
 from tepai.demo.loader import load_demo
+from tepai.testing.accounts import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _password_step(username: str) -> tuple[Client, str]:
     client = Client()
     response = client.post("/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302
-    return client, response.url
+    return client, response["Location"]
 
 
 def test_with_the_secret_the_admin_and_auditor_need_its_code() -> None:

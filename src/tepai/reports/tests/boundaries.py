@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from tepai.activities.models import Activity, ActivityKind
 from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
-from tepai.core.testing import (
+from tepai.enterprises.models import Enterprise
+from tepai.institutions.models import Institution
+from tepai.programs.models import Batch, InnovationCentre
+from tepai.projects.models import Project, ProjectKind
+from tepai.testing.factories import (
     make_activity,
     make_batch,
     make_commissioner,
@@ -28,10 +32,6 @@ from tepai.core.testing import (
     make_institution,
     make_project,
 )
-from tepai.enterprises.models import Enterprise
-from tepai.institutions.models import Institution
-from tepai.programs.models import Batch, InnovationCentre
-from tepai.projects.models import Project, ProjectKind
 
 D = datetime.date
 Q2_2024 = (D(2024, 4, 1), D(2024, 6, 30))

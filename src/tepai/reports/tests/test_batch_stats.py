@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from tepai.commissioners.models import DatePrecision
 from tepai.core.choices import Degree, TitleLevel
-from tepai.core.testing import make_batch, make_commissioner
 from tepai.reports.batch_stats import batch_report, format_batch_report
+from tepai.testing.factories import make_batch, make_commissioner
 
 pytestmark = pytest.mark.django_db
 

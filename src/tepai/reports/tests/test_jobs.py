@@ -16,12 +16,12 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from tepai.core.testing import make_batch
 from tepai.events.models import Event, EventKind
 from tepai.reports import jobs
 from tepai.reports.models import JobStatus, ReportJob
 from tepai.reports.periods import Period, PeriodError
 from tepai.reports.tests.fakes import FakeDocuments, fake_documents
+from tepai.testing.factories import make_batch
 
 __all__ = ["fake_documents"]
 
@@ -133,7 +133,9 @@ def test_the_worker_runs_the_job_after_commit_while_the_database_stays_writable(
         time.sleep(0.05)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    assert jobs.result_path(job).read_bytes().startswith(b"<!doctype html>")
+    result = jobs.result_path(job)
+    assert result is not None
+    assert result.read_bytes().startswith(b"<!doctype html>")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from tepai.activities.models import ActivityKind
-from tepai.core.testing import make_activity, make_batch, make_enterprise, make_project
 from tepai.projects.models import ProjectKind, ProjectLevel
 from tepai.reports.kpi import kpi_report
 from tepai.reports.periods import Period
+from tepai.testing.factories import make_activity, make_batch, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -30,9 +31,10 @@ SUMMED = {
 }
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     call_command("report", "kpi", *args, "--format", "json")
-    return json.loads(capsys.readouterr().out)
+    report: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return report
 
 
 def _direct(start: datetime.date, end: datetime.date, batch: Batch | None = None) -> dict:

@@ -99,6 +99,7 @@ def test_it_scopes_by_the_cluster_of_the_enterprises_served(world: Boundaries) -
     assert coal.records["enterprises"] == sorted(e.pk for e in world.coal)
     assert coal.records["activities"] == sorted(a.pk for a in world.services)
     cotton = kpi_report(cluster=IndustryCluster.COTTON_TEXTILE).figures["enterprises_benefited"]
+    assert world.cotton is not None
     assert cotton.records["enterprises"] == [world.cotton.pk]
     assert cotton.records["activities"] == [world.services[0].pk]
     # Training serves no enterprise: nothing of it is in any cluster.

@@ -13,12 +13,12 @@ from django.utils import timezone
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.api.tokens import issue_token
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand, DemandList
 from tepai.events.models import Event, EventKind
 from tepai.reports.kpi import kpi_report
 from tepai.reports.periods import Period
 from tepai.reports.tests.boundaries import Boundaries, build_boundaries
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -79,7 +79,7 @@ def test_a_messy_roster_gives_exact_statistics(
 
 
 def test_a_roster_with_bad_rows_changes_nothing(tmp_path: Path, second_batch: Batch) -> None:
-    bad = [
+    bad: list[list[object]] = [
         *MESSY_ROWS[:2],
         [3, "王五", "男", "1979年13月", "新单位研究院", "教授", "博士", "空冷", None],
         [4, "赵六", "未知", "1990-03-01", "浙江工业大学", "首席科学家", "博士", "化工", None],

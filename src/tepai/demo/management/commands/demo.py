@@ -42,8 +42,8 @@ class Command(BaseCommand):
             try:
                 load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
             except ImportFailed as failure:
-                for error in failure.errors:
-                    self.stderr.write(str(error))
+                for row_error in failure.errors:
+                    self.stderr.write(str(row_error))
                 raise CommandError("演示数据载入失败，已全部撤销") from failure
             password = demo_password(settings.TEPAI_HOME)
             accounts = ensure_demo_accounts(password, totp_secret)
