@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.utils import translation
 
-# Client.force_login signs in with the second factor too (tepai.accounts.testing).
-from tepai.accounts.testing import force_login_passes_second_factor
+# Client.force_login signs in with the second factor too (tepai.testing.accounts).
+from tepai.testing.accounts import force_login_passes_second_factor
 
 __all__ = ["force_login_passes_second_factor"]
 
@@ -34,7 +34,7 @@ def _audit_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     request.getfixturevalue("transactional_db")  # so that this teardown runs before the flush
     yield
-    from tepai.audit.testing import clear_log_before_flush
+    from tepai.testing.audit import clear_log_before_flush
 
     with request.getfixturevalue("django_db_blocker").unblock():
         clear_log_before_flush()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.importing.registry import get_importer, importer_names
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -31,10 +31,10 @@ def _documented_columns() -> dict[str, list[tuple[str, bool]]]:
 
 
 def test_every_registry_is_documented() -> None:
-    assert set(_documented_columns()) == set(IMPORTERS)
+    assert set(_documented_columns()) == set(importer_names())
 
 
-@pytest.mark.parametrize("registry", list(IMPORTERS))
+@pytest.mark.parametrize("registry", importer_names())
 def test_documented_columns_match_the_importer(registry: str) -> None:
     importer = get_importer(registry)
     actual = [(column.header, column.required) for column in importer.columns]
@@ -43,7 +43,7 @@ def test_documented_columns_match_the_importer(registry: str) -> None:
 
 def test_readme_lists_every_registry_and_command() -> None:
     readme = README.read_text(encoding="utf-8")
-    for registry in IMPORTERS:
+    for registry in importer_names():
         assert f"`{registry}`" in readme
     for command in (
         "init",

@@ -50,14 +50,6 @@ from tepai.accounts.roles import Role
 from tepai.cases.models import Case
 from tepai.commissioners.models import WorkItem, WorkItemKind
 from tepai.core.choices import IndustryCluster
-from tepai.core.testing import (
-    make_activity,
-    make_batch,
-    make_commissioner,
-    make_enterprise,
-    make_institution,
-    make_project,
-)
 from tepai.demands.models import Demand, DemandList, DemandStatus
 from tepai.engagements.models import Proposal
 from tepai.events.models import Event, EventKind
@@ -65,6 +57,14 @@ from tepai.outcomes.models import CooperationIntent, Outcome
 from tepai.programs.models import InnovationCentre, Team
 from tepai.reports import jobs as report_jobs
 from tepai.reports.models import JobStatus, ReportJob
+from tepai.testing.factories import (
+    make_activity,
+    make_batch,
+    make_commissioner,
+    make_enterprise,
+    make_institution,
+    make_project,
+)
 
 A, C, E, U = Role.ADMIN, Role.COMMISSIONER, Role.ENTERPRISE, Role.AUDITOR
 SIGNED_IN = frozenset(Role)

@@ -27,18 +27,14 @@ SECRET_KEY = secret_key(TEPAI_HOME, debug=DEBUG)
 # name or address lists it here (`tepai serve --host ADDRESS` adds that address itself).
 ALLOWED_HOSTS = env_list("TEPAI_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "[::1]"))
 
-REGISTRY_APPS = [
-    "tepai.institutions",
-    "tepai.events",
-    "tepai.programs",
-    "tepai.commissioners",
-    "tepai.enterprises",
-    "tepai.demands",
-    "tepai.outcomes",
-    "tepai.projects",
-    "tepai.activities",
-    "tepai.cases",
-]
+# The apps that declare registries (a registry.py beside their apps.py; tepai.core.registries
+# finds the declarations in them): found on disk, so adding a registry touches its own folder
+# only. The order of registries comes from their models' references, not from this list.
+REGISTRY_APPS = sorted(
+    f"tepai.{path.parent.name}"
+    for path in BASE_DIR.glob("*/registry.py")
+    if (path.parent / "apps.py").exists()
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

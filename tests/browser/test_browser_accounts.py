@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
-from tepai.core.testing import make_batch, make_commissioner, make_institution
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_batch, make_commissioner, make_institution
 
 from .conftest import page_width
 
@@ -125,8 +125,8 @@ def test_admin_creates_a_batch_of_accounts_and_a_commissioner_signs_in(
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_publishes_two_demands_at_once(page: Any, login: Any, screenshot: Any) -> None:
-    from tepai.core.testing import make_enterprise
     from tepai.demands.models import Demand, DemandStatus
+    from tepai.testing.factories import make_enterprise
 
     enterprise = make_enterprise("阿克苏棉纺有限公司")
     demands = [

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand
+from tepai.testing.factories import make_enterprise
 
 from .conftest import PHONE, page_width
 from .world import build_world

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tepai.accounts import two_factor
 from tepai.accounts.lockout import MAX_FAILURES
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import current_code, make_user
+from tepai.testing.accounts import current_code, make_user
 
 from .conftest import PASSWORD
 

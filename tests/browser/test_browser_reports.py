@@ -20,10 +20,10 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tepai.core.testing import make_project
 from tepai.events.models import Event, EventKind
 from tepai.programs.models import Batch
 from tepai.reports.models import JobStatus, ReportJob
+from tepai.testing.factories import make_project
 
 from .conftest import SCREENSHOTS
 from .world import World, build_world

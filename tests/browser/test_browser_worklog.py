@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tepai.core.testing import make_enterprise
+from tepai.testing.factories import make_enterprise
 
 from .world import build_world
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.commissioners.models import Commissioner, WorkItem, WorkItemKind
 from tepai.core.choices import IndustryCluster
-from tepai.core.testing import make_batch, make_commissioner, make_enterprise, make_institution
 from tepai.enterprises.models import Enterprise
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_batch, make_commissioner, make_enterprise, make_institution
 
 from .conftest import PASSWORD
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -169,15 +169,18 @@ class AccountCreateForm(_NewPasswordMixin):
     field_order = ["username", "first_name", "role", "commissioner", "enterprise"]
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
+        username: str = self.cleaned_data["username"].strip()
         user_model = get_user_model()
-        user_model._meta.get_field(user_model.USERNAME_FIELD).run_validators(username)
+        username_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+        assert isinstance(username_field, models.Field)  # a column, not a reverse relation
+        username_field.run_validators(username)
         if user_model._default_manager.filter(username__iexact=username).exists():
             raise ValidationError(_("用户名“%(name)s”已被使用。"), params={"name": username})
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _clean_linked_record(self, data)
         self._clean_passwords()
         return data
@@ -220,7 +223,8 @@ class PasswordResetForm(_NewPasswordMixin):
         self.fields["password1"].label = _("新密码")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._clean_passwords()
         return data
 
@@ -251,12 +255,20 @@ class RoleChangeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _clean_linked_record(self, data)
         return data
 
 
-def _batch_label(batch: Batch) -> str:
+class _CountedBatch(Protocol):
+    """A batch from BulkAccountsForm's queryset, which counts its commissioners."""
+
+    name: str
+    member_count: int
+
+
+def _batch_label(batch: _CountedBatch) -> str:
     return _("%(name)s（%(count)d 人）") % {"name": batch.name, "count": batch.member_count}
 
 

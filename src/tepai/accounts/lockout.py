@@ -42,7 +42,8 @@ def account_for(user: Any) -> Account:
     Account grants nothing (superusers stay administrators through role_of).
     """
     try:
-        return user.account
+        account: Account = user.account
+        return account
     except Account.DoesNotExist:
         account, _created = Account.objects.get_or_create(user=user)
         user.account = account
@@ -64,7 +65,9 @@ def blocked_until(
     username: str, source: str, now: datetime.datetime | None = None
 ) -> datetime.datetime | None:
     """Return when ``source`` may try ``username`` again, or None if it may now."""
-    until = _rows(username, source).values_list("blocked_until", flat=True).first()
+    until: datetime.datetime | None = (
+        _rows(username, source).values_list("blocked_until", flat=True).first()
+    )
     if until is not None and until > (now or timezone.now()):
         return until
     return None
@@ -75,7 +78,8 @@ def pause_after(failures: int) -> datetime.timedelta | None:
     if failures < MAX_FAILURES:
         return None
     doublings = min(failures - MAX_FAILURES, 16)  # 2**16 minutes is far past the cap
-    return min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
+    pause: datetime.timedelta = min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
+    return pause
 
 
 def register_failure(

@@ -57,7 +57,10 @@ def subject(request: HttpRequest) -> Any | None:
     state = _pending(request)
     if state is None:
         return None
-    found = get_user_model()._default_manager.filter(pk=state.get("user"), is_active=True).first()
+    pk = state.get("user")
+    if pk is None:  # filtering by a None pk would find no one either
+        return None
+    found = get_user_model()._default_manager.filter(pk=pk, is_active=True).first()
     return found
 
 

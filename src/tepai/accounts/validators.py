@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-_CLASSES = (
+_CLASSES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("upper", lambda ch: ch.isascii() and ch.isupper()),
     ("lower", lambda ch: ch.isascii() and ch.islower()),
     ("digit", lambda ch: ch.isascii() and ch.isdigit()),

@@ -10,10 +10,9 @@ from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
 from tepai.activities.confirmation import request_confirmation
-from tepai.activities.forms import ActivityForm
 from tepai.activities.models import Activity, ActivityKind
-from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
-from tepai.api.registry import Data, Registry, WriteRules
+from tepai.api.crud import Data, Endpoints, WriteRules
+from tepai.api.periods import PeriodDate, PeriodFilters, batch_filter
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 
 
@@ -67,7 +66,9 @@ def _with_me(request: HttpRequest, data: Data) -> Data:
     """Keep the signed-in commissioner among the activity's commissioners."""
     if role_of(request.user) is not Role.COMMISSIONER:
         return data
-    me = request.user.account.commissioner_id
+    account = getattr(request.user, "account", None)
+    assert account is not None  # the commissioner role comes from the account
+    me = account.commissioner_id
     chosen = list(data.get("commissioners") or [])
     if me not in chosen:
         # A commissioner records their own work, and the record stays theirs to edit.
@@ -88,17 +89,12 @@ class ActivityRules(WriteRules):
             request_confirmation(record)  # type: ignore[arg-type]
 
 
-REGISTRIES = [
-    Registry(
-        path="activities",
-        singular="activity",
-        model=Activity,
-        out=ActivityOut,
-        filters=ActivityFilters,
-        tag="工作记录",
-        related=("batch",),
-        prefetch=("commissioners", "enterprises"),
-        form=ActivityForm,
-        rules=ActivityRules(),
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="activity",
+    out=ActivityOut,
+    filters=ActivityFilters,
+    tag="工作记录",
+    related=("batch",),
+    prefetch=("commissioners", "enterprises"),
+    rules=ActivityRules(),
+)

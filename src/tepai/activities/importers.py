@@ -10,10 +10,11 @@ from tepai.activities.models import Activity, ActivityKind
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
+from tepai.core.importing.base import RowValues
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, positive_int, text_block
-from tepai.enterprises.importers import resolve_enterprises
+from tepai.core.importing.references import Reference
+from tepai.enterprises.importers import resolve_enterprise
 from tepai.programs.importers import resolve_batch
 from tepai.projects.importers import shared_batch
 
@@ -31,17 +32,8 @@ _KIND_ALIASES = {
 }
 
 
-def resolve_activity(token: str, number: int, header: str, ctx: ImportContext) -> Activity:
-    """Return the work record with 编号 ``token``, or raise RowError."""
-    return resolve_reference(
-        Activity,
-        token,
-        fields=["code"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"编号为“{token}”的工作记录不存在",
-    )
+# A work record, named by its 编号 only (they have no unique name).
+resolve_activity = Reference(Activity, ("code",), missing="编号为“{token}”的工作记录不存在")
 
 
 class ActivityImporter(Importer):
@@ -102,7 +94,7 @@ class ActivityImporter(Importer):
             resolve_commissioner(token, row.number, "特派员", ctx)
             for token in row["commissioners"] or []
         ]
-        enterprises = resolve_enterprises(row["enterprises"] or [], row.number, "企业", ctx)
+        enterprises = resolve_enterprise.many(row["enterprises"] or [], row.number, "企业", ctx)
         activity = ctx.uow.first(Activity, code=row["code"]) if row["code"] else None
         created = activity is None
         activity = activity or Activity()

@@ -1,7 +1,8 @@
 """Personal data in API answers, masked on the server by the pages' rule and masks.
 
-The rule and the masks are :mod:`tepai.core.personal_data`'s; these helpers only find the
-requesting user in a schema resolver's ``context``.
+The rule, the masks and which field holds which kind of personal data are
+:mod:`tepai.core.personal_data`'s; these helpers only find the requesting user in a schema
+resolver's ``context``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,7 @@ from typing import Any
 from django.db.models import Model
 from django.http import HttpRequest
 
-from tepai.core.personal_data import (
-    EMAIL,
-    PHONE,
-    birth_year,
-    can_view_personal_data,
-    mask_value,
-)
+from tepai.core.personal_data import birth_year, can_view_personal_data, shown_text
 
 
 def _user(context: dict[str, Any] | None) -> object:
@@ -33,20 +28,18 @@ def reveals(context: dict[str, Any] | None, record: Model | type[Model]) -> bool
     return can_view_personal_data(_user(context), record)
 
 
+def _shown(context: dict[str, Any] | None, record: Model, field: str) -> str:
+    return shown_text(_user(context), record, field, getattr(record, field) or "")
+
+
 def phone(context: dict[str, Any] | None, record: Model, field: str) -> str:
     """Return the phone in ``record.<field>``, masked unless the requester may see it."""
-    value = getattr(record, field) or ""
-    if not value or reveals(context, record):
-        return value
-    return str(mask_value(PHONE, value))
+    return _shown(context, record, field)
 
 
 def email(context: dict[str, Any] | None, record: Model, field: str) -> str:
     """Return the e-mail in ``record.<field>``, masked unless the requester may see it."""
-    value = getattr(record, field) or ""
-    if not value or reveals(context, record):
-        return value
-    return str(mask_value(EMAIL, value))
+    return _shown(context, record, field)
 
 
 def birth_date(context: dict[str, Any] | None, record: Model, field: str) -> Any:

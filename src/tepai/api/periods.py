@@ -55,7 +55,8 @@ class PeriodFilters(FilterSchema):
         for name in cls.period_fields:
             setattr(cls, f"filter_{name}", cls._skip)
 
-    def filter(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    # Ninja types filter() over any value; the periods are only ever applied to querysets.
+    def filter(self, queryset: QuerySet[Any]) -> QuerySet[Any]:  # type: ignore[override]
         queryset = super().filter(queryset)
         first, last = self.period_fields
         start, end = getattr(self, first), getattr(self, last)

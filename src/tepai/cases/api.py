@@ -5,10 +5,8 @@ from typing import Annotated
 from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
-from tepai.api.registry import Registry
+from tepai.api.crud import Endpoints
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref
-from tepai.cases.forms import CaseForm
-from tepai.cases.models import Case
 
 
 class CaseOut(RecordOut):
@@ -32,16 +30,11 @@ class CaseFilters(FilterSchema):
     )
 
 
-REGISTRIES = [
-    Registry(
-        path="cases",
-        singular="case",
-        model=Case,
-        out=CaseOut,
-        filters=CaseFilters,
-        tag="典型案例",
-        related=("batch",),
-        prefetch=("projects", "activities"),
-        form=CaseForm,
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="case",
+    out=CaseOut,
+    filters=CaseFilters,
+    tag="典型案例",
+    related=("batch",),
+    prefetch=("projects", "activities"),
+)

@@ -11,9 +11,8 @@ from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
 from tepai.api import masking
-from tepai.api.registry import Data, Registry, WriteRules, limit_fields
+from tepai.api.crud import Data, Endpoints, WriteRules, limit_fields
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
-from tepai.commissioners.forms import CommissionerForm
 from tepai.commissioners.models import Commissioner
 from tepai.core.choices import Degree, Gender, TitleLevel
 from tepai.programs.models import Team
@@ -127,23 +126,18 @@ class CommissionerRules(WriteRules):
         return data
 
 
-REGISTRIES = [
-    Registry(
-        path="commissioners",
-        singular="commissioner",
-        model=Commissioner,
-        out=CommissionerOut,
-        detail_out=CommissionerDetailOut,
-        filters=CommissionerFilters,
-        tag="特派员",
-        related=("institution",),
-        prefetch=(
-            "batches",
-            Prefetch("teams", queryset=Team.objects.select_related("batch")),
-            "centres",
-        ),
-        detail_prefetch=("work_items",),
-        form=CommissionerForm,
-        rules=CommissionerRules(),
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="commissioner",
+    out=CommissionerOut,
+    detail_out=CommissionerDetailOut,
+    filters=CommissionerFilters,
+    tag="特派员",
+    related=("institution",),
+    prefetch=(
+        "batches",
+        Prefetch("teams", queryset=Team.objects.select_related("batch")),
+        "centres",
+    ),
+    detail_prefetch=("work_items",),
+    rules=CommissionerRules(),
+)

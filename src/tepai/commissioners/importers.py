@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -13,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tepai.commissioners.models import Commissioner, DatePrecision, WorkItem, WorkItemKind
-from tepai.core.admin_helpers import mask_email
 from tepai.core.cleaning import (
     CleaningError,
     PartialDate,
@@ -28,10 +26,12 @@ from tepai.core.cleaning import (
     split_multi,
 )
 from tepai.core.importing import Column, Importer, ImportFailed, RowError
-from tepai.core.importing.base import ImportContext, RowValues, resolve_reference
-from tepai.core.importing.exporting import code_or, mask_phone_cell, unless_masked
+from tepai.core.importing.base import ImportContext, RowValues
+from tepai.core.importing.exporting import code_or
 from tepai.core.importing.journal import Written
 from tepai.core.importing.parsers import choice, text_block, year
+from tepai.core.importing.references import Reference
+from tepai.core.personal_data import unless_masked
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.importers import resolve_batch, resolve_centre, resolve_team
 from tepai.programs.models import Batch, Team
@@ -339,7 +339,7 @@ class CommissionerImporter(Importer):
         if len(existing) == 1:
             return existing[0]
         if len(batches) == 1:
-            return resolve_team(name, batches[0], number, ctx)
+            return resolve_team(name, batches[0], ctx)
         if not batches:
             raise RowError(number, "所属团队", _("填写团队时须同时填写批次"))
         raise RowError(
@@ -348,10 +348,6 @@ class CommissionerImporter(Importer):
 
     # ----- export ------------------------------------------------------------------------
     batch_filter: ClassVar[str] = "batches"
-    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {
-        "phone": mask_phone_cell,
-        "email": mask_email,
-    }
 
     @classmethod
     def export_queryset(cls) -> QuerySet[Commissioner]:
@@ -424,15 +420,10 @@ class WorkItemImporter(Importer):
         return {**super().export_row(obj), "commissioner": code_or(obj.commissioner)}
 
 
-def resolve_commissioner(token: str, number: int, header: str, ctx: ImportContext) -> Commissioner:
-    """Return the commissioner named by a 编号 or a unique name, or raise RowError."""
-    return resolve_reference(
-        Commissioner,
-        token,
-        fields=["code", "name"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"找不到特派员“{token}”（请填写编号或姓名）",
-        ambiguous=f"有多名特派员叫“{token}”，请改填编号",
-    )
+# A commissioner named by a 编号 or a unique name.
+resolve_commissioner = Reference(
+    Commissioner,
+    ("code", "name"),
+    missing="找不到特派员“{token}”（请填写编号或姓名）",
+    ambiguous="有多名特派员叫“{token}”，请改填编号",
+)

@@ -8,7 +8,8 @@ permissions it holds.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -21,15 +22,16 @@ from tepai.core.personal_data import (
     PHONE,
     can_view_personal_data,
     hidden_fields,
-    mask_email,
     mask_value,
     personal_fields,
 )
 
-# Kept for the importers that mask e-mails in exports with it.
-__all__ = ["PersonalDataAdmin", "mask_email"]
+__all__ = ["PersonalDataAdmin"]
 
 _MASKED_COLUMN = {PHONE: "masked_phone", EMAIL: "masked_email", BIRTH_DATE: "masked_birth_date"}
+
+# A list_display entry as Django takes it: a field or method name, or a callable.
+_Column: TypeAlias = str | Callable[[Any], str | bool]
 
 
 class PersonalDataAdmin(admin.ModelAdmin):
@@ -49,14 +51,16 @@ class PersonalDataAdmin(admin.ModelAdmin):
     def _reveals(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_view_personal_data(request.user, self.model if obj is None else obj)
 
-    def get_list_display(self, request: HttpRequest):  # type: ignore[override]
+    def get_list_display(self, request: HttpRequest) -> list[_Column]:
         columns = list(super().get_list_display(request))
         if self._reveals(request):
             return columns
         hidden = set(self._fields_of(INTERNAL))
-        return [self._masked(c) or c for c in columns if c not in hidden]
+        return [
+            (self._masked(c) or c) if isinstance(c, str) else c for c in columns if c not in hidden
+        ]
 
-    def get_sortable_by(self, request: HttpRequest):  # type: ignore[override]
+    def get_sortable_by(self, request: HttpRequest) -> list[_Column]:
         # Sorting by a masked column would reveal its order (issue 9, finding 2).
         sortable = list(super().get_sortable_by(request) or self.get_list_display(request))
         if self._reveals(request):
@@ -64,7 +68,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
         personal = set(personal_fields(self.model)) | set(_MASKED_COLUMN.values())
         return [name for name in sortable if name not in personal]
 
-    def get_search_fields(self, request: HttpRequest):  # type: ignore[override]
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
         fields = list(super().get_search_fields(request))
         if self._reveals(request):
             return fields
@@ -74,14 +78,16 @@ class PersonalDataAdmin(admin.ModelAdmin):
     def _hides_fields(self, request: HttpRequest, obj: Any) -> bool:
         return obj is not None and not self._reveals(request, obj)
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None):  # type: ignore[override]
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         excluded = list(super().get_exclude(request, obj) or [])
         excluded += list(hidden_fields(request.user, self.model))
         if self._hides_fields(request, obj):
             excluded += list(personal_fields(self.model))
         return excluded
 
-    def get_fields(self, request: HttpRequest, obj: Any = None):  # type: ignore[override]
+    def get_fields(
+        self, request: HttpRequest, obj: Any = None
+    ) -> list[str | list[str] | tuple[str, ...]]:
         fields = list(super().get_fields(request, obj))
         hidden = hidden_fields(request.user, self.model)  # 出生日期精度 for non-admins
         if not self._hides_fields(request, obj):
@@ -90,10 +96,13 @@ class PersonalDataAdmin(admin.ModelAdmin):
             hidden |= set(personal_fields(self.model))
         return [f for f in fields if f not in hidden]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None):  # type: ignore[override]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if self._hides_fields(request, obj):
-            fields += [self._masked(name) for name in self._fields_of(PHONE, EMAIL, BIRTH_DATE)]
+            kinds = personal_fields(self.model)
+            fields += [
+                _MASKED_COLUMN[kinds[name]] for name in self._fields_of(PHONE, EMAIL, BIRTH_DATE)
+            ]
         return fields
 
     def _value(self, obj: Any, kind: str) -> str:

@@ -66,7 +66,7 @@ _FULL_WIDTH_OFFSET = 0xFEE0
 # and only the compact form used for codes, numbers and dates folds them too.
 _CHINESE_PUNCTUATION = "，：；！？（）"
 _HALF_WIDTH_ALL = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
-_TRANSLATION = {
+_TRANSLATION: dict[int, int | None] = {
     code: half for code, half in _HALF_WIDTH_ALL.items() if chr(code) not in _CHINESE_PUNCTUATION
 }
 # Zero-width characters are invisible in Excel but break every comparison; the BOM also turns

@@ -12,21 +12,25 @@ ID numbers masked (138****1234), a birth date as its year only, and never the in
 出生日期精度. A user may sort, filter and search only on fields they may see unmasked for
 every record of the list (:func:`may_query`): ordering by a masked column answers questions
 about the hidden digits (finding 2, the sort oracle).
+
+Every mask lives here too, with what a masked value looks like (:func:`is_masked`): ``tepai
+export`` masks the fields :func:`masked_in_exports` names, and its importers read a masked cell
+back as "keep the stored value" (:func:`unless_masked`).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from tepai.accounts.roles import Role, role_of
-from tepai.core.cleaning import CleaningError, mask_id_number, mask_phone
+from tepai.core.cleaning import CleaningError, _compact, clean_text, parse_phone
 
 __all__ = [
     "BIRTH_DATE",
@@ -39,15 +43,20 @@ __all__ = [
     "birth_year",
     "can_view_personal_data",
     "hidden_fields",
+    "is_masked",
     "kind_of",
     "mask_email",
+    "mask_id_number",
+    "mask_phone",
     "mask_phone_text",
     "mask_snapshot",
     "mask_text",
     "mask_value",
+    "masked_in_exports",
     "may_query",
     "personal_fields",
     "shown_text",
+    "unless_masked",
 ]
 
 PHONE = "phone"
@@ -152,12 +161,48 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_phone(phone: object) -> str:
+    """Return the phone number with its middle hidden: 138****1234, 0997-***4567.
+
+    The number is normalised first, so anything parse_phone accepts can be masked; an empty
+    value gives "". Raises CleaningError for a value that is no phone number.
+    """
+    if not clean_text(phone):
+        return ""
+    normalised = parse_phone(phone)
+    if "-" not in normalised:
+        return f"{normalised[:3]}****{normalised[-4:]}"
+    area, local, *extension = normalised.split("-")
+    masked = "*" * (len(local) - 4) + local[-4:]
+    return "-".join([area, masked, *extension])
+
+
 def mask_phone_text(phone: str) -> str:
     """Return the phone masked (138****1234); a stored value that is no phone is hidden whole."""
     try:
         return mask_phone(phone)
     except CleaningError:
         return "****"
+
+
+_ID_NUMBER = re.compile(r"^(?:\d{17}[\dX]|\d{15})$")
+
+
+def mask_id_number(value: object) -> str:
+    """Return a 居民身份证号码 with the birth date and sequence hidden: 110101********1234.
+
+    The first 6 (region) and last 4 characters stay visible; a 15-digit number from before 1999
+    keeps the same ends. An empty value gives "". Raises CleaningError for a malformed number.
+    """
+    # The form cleaning reads codes and numbers in: half-width, without spaces.
+    text = _compact(value).upper()
+    if not text:
+        return ""
+    if len(text) not in (15, 18):
+        raise CleaningError(f"身份证号码应为18位（或旧式15位），实为{len(text)}位")
+    if not _ID_NUMBER.match(text):
+        raise CleaningError(f"身份证号码“{text}”格式不正确：应为数字，仅18位号码末位可为X")
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
 def _mask_id(value: str) -> str:
@@ -201,6 +246,46 @@ def shown_text(user: object, record: Model, field: str, text: str) -> str:
         year = birth_year(getattr(record, field))
         return _("%(year)s年") % {"year": year} if year else ""
     return str(mask_value(kind, text))
+
+
+# ----- exports and their re-import ------------------------------------------------------------
+# The kinds `tepai export` masks unless asked not to. Their masks all hold three stars, which
+# the import reads as "keep the stored value". Birth dates go out whole: a re-import finds a
+# commissioner by name, birth date and institution.
+_MASKED_IN_EXPORTS = (PHONE, EMAIL, ID_NUMBER)
+# mask_phone writes 138****1234 or, for a 7-digit landline, 0997-***4567; mask_email writes
+# w***@example.com; mask_id_number 110101********1234; a value no mask can parse is ****.
+_MASKED = re.compile(r"\*{3,}")
+
+_T = TypeVar("_T")
+
+
+def masked_in_exports(model: type[Model] | Model) -> dict[str, str]:
+    """Return the fields of ``model`` an export masks unless asked not to: name → kind."""
+    return {
+        name: kind for name, kind in personal_fields(model).items() if kind in _MASKED_IN_EXPORTS
+    }
+
+
+def is_masked(value: object) -> bool:
+    """Return True when ``value`` is a phone, e-mail or ID number masked (138****1234)."""
+    return isinstance(value, str) and bool(_MASKED.search(value))
+
+
+def unless_masked(parse: Callable[[object], _T]) -> Callable[[object], _T | str]:
+    """Return ``parse`` made to read a masked value as empty, i.e. "keep what the record has".
+
+    Importers leave a record's phone and e-mail alone when their cell is empty, so a masked
+    export re-imported over the real data neither fails nor overwrites it.
+    """
+
+    def parse_or_keep(raw: object) -> _T | str:
+        if is_masked(clean_text(raw)):
+            return ""
+        return parse(raw)
+
+    parse_or_keep.__doc__ = parse.__doc__
+    return parse_or_keep
 
 
 # ----- free text -------------------------------------------------------------------------------

@@ -15,18 +15,17 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, Query, Router, Schema
 from pydantic import Field
 
-from tepai.accounts.permissions import ENTERPRISE_EDITABLE
 from tepai.accounts.roles import Role, role_of
-from tepai.api.endpoints.periods import PeriodDate, PeriodFilters
+from tepai.api.crud import Data, Endpoints, RecordId, WriteRules, get_record
 from tepai.api.errors import Conflict, Forbidden, InvalidInput
 from tepai.api.inputs import InputSchema
 from tepai.api.ownership import for_own_enterprise, keep_enterprise, own_enterprise
-from tepai.api.registry import Data, RecordId, Registry, WriteRules
+from tepai.api.periods import PeriodDate, PeriodFilters
 from tepai.api.schemas import ERRORS, WRITE_ERRORS, RecordIdInt, RecordOut, Ref, label_of
 from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
-from tepai.demands.forms import DemandForm
-from tepai.demands.models import Demand, DemandStatus
+from tepai.core.registries import registries_by_slug
+from tepai.demands.models import EDITABLE_BY_ENTERPRISE, Demand, DemandStatus
 from tepai.demands.workflow import change_status
 from tepai.institutions.models import Institution
 from tepai.programs.models import Batch, InnovationCentre
@@ -97,9 +96,11 @@ class DemandRules(WriteRules):
 
     def explain_refusal(self, request: HttpRequest, record: Model) -> None:
         # The enterprise's own demand past review: say so (409) instead of a bare 403.
+        if not isinstance(record, Demand):
+            return
         if (
             role_of(request.user) is Role.ENTERPRISE
-            and record.status not in ENTERPRISE_EDITABLE
+            and record.status not in EDITABLE_BY_ENTERPRISE
             and record.enterprise_id == own_enterprise(request.user)
         ):
             raise Conflict(
@@ -107,21 +108,6 @@ class DemandRules(WriteRules):
                 % {"status": record.get_status_display()},
                 code="invalid_state",
             )
-
-
-DEMANDS = Registry(
-    path="demands",
-    singular="demand",
-    model=Demand,
-    out=DemandOut,
-    filters=DemandFilters,
-    tag="技术需求",
-    related=("enterprise",),
-    form=DemandForm,
-    rules=DemandRules(),
-    optional_on_create=("enterprise",),
-)
-REGISTRIES = [DEMANDS]
 
 
 # ----- status transitions ----------------------------------------------------------------
@@ -138,11 +124,16 @@ class TransitionIn(InputSchema):
     )
 
 
+def _demand(request: HttpRequest, pk: int) -> Any:
+    """Return demand ``pk`` if the user may read it (else 404), as the API shows it."""
+    return get_record(registries_by_slug()["demands"], request.user, pk, detail=True)
+
+
 def transition(request: HttpRequest, payload: TransitionIn, id: int = RecordId) -> Any:
-    demand = DEMANDS.get(request.user, id)
+    demand = _demand(request, id)
     # The workflow refuses with 403 (not yours), 409 (not from this state) or 422 (note missing).
     change_status(demand, payload.status, request.user, payload.note, request=request)
-    return DEMANDS.get(request.user, id)
+    return _demand(request, id)
 
 
 # ----- recommended commissioners ---------------------------------------------------------
@@ -187,7 +178,7 @@ class RecommendationQuery(Schema):
 def _name_of(model: type[Model], pk: int | None, field: str) -> str | None:
     if pk is None:
         return None
-    name = model._default_manager.filter(pk=pk).values_list("name", flat=True).first()
+    name: str | None = model._default_manager.filter(pk=pk).values_list("name", flat=True).first()
     if name is None:
         label = model._meta.verbose_name
         raise InvalidInput(
@@ -205,7 +196,7 @@ def recommendations(
     from tepai.matchmaking import service
     from tepai.matchmaking.live import shared_engine
 
-    demand = DEMANDS.get(request.user, id)
+    demand = _demand(request, id)
     if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR, Role.ENTERPRISE):
         # Ranking colleagues against each other is the programme office's and the
         # enterprise's view, not something commissioners browse.
@@ -230,7 +221,7 @@ def recommendations(
     people = Commissioner.objects.select_related("institution").in_bulk(
         [int(item.expert_id) for item in found]
     )
-    results = []
+    results: list[dict[str, Any]] = []
     for item in found:
         person = people.get(int(item.expert_id))
         if person is None:  # removed since the engine indexed it
@@ -262,7 +253,7 @@ def recommendations(
     }
 
 
-def mount_extras(router: Router) -> None:
+def _mount_extras(router: Router) -> None:
     """Add the transition and recommendation endpoints."""
     router.add_api_operation(
         "/demands/{int:id}/transition",
@@ -278,7 +269,7 @@ def mount_extras(router: Router) -> None:
         ),
         operation_id="transition_demand",
         url_name="demands-transition",
-        tags=[DEMANDS.tag],
+        tags=[ENDPOINTS.tag],
     )
     router.add_api_operation(
         "/demands/{int:id}/recommendations",
@@ -289,5 +280,17 @@ def mount_extras(router: Router) -> None:
         description="管理员、审计员和提出需求的企业可查看。",
         operation_id="recommend_commissioners",
         url_name="demands-recommendations",
-        tags=[DEMANDS.tag],
+        tags=[ENDPOINTS.tag],
     )
+
+
+ENDPOINTS = Endpoints(
+    singular="demand",
+    out=DemandOut,
+    filters=DemandFilters,
+    tag="技术需求",
+    related=("enterprise",),
+    rules=DemandRules(),
+    optional_on_create=("enterprise",),
+    extras=_mount_extras,
+)

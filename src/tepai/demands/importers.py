@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
+from tepai.core.importing.base import ImportContext, RowValues, find_existing
 from tepai.core.importing.exporting import code_or
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
+from tepai.core.importing.references import Reference, find_or_create
 from tepai.demands.models import (
     CollaborationMode,
     Demand,
@@ -41,30 +42,17 @@ _MODE_ALIASES = {
 }
 
 
-def resolve_demand_list(token: str, number: int, header: str, ctx: ImportContext) -> DemandList:
-    """Return the demand list called ``token`` (or with that 编号), or raise RowError."""
-    return resolve_reference(
-        DemandList,
-        token,
-        fields=["name", "code"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"需求发布批次“{token}”不存在，请先导入需求发布批次（demand-lists）",
-    )
+# A demand list named by its name or 编号.
+resolve_demand_list = Reference(
+    DemandList,
+    ("name", "code"),
+    missing="需求发布批次“{token}”不存在，请先导入需求发布批次（demand-lists）",
+)
 
 
 def get_or_create_enterprise(name: str, cluster_value: str, ctx: ImportContext) -> Enterprise:
     """Return the enterprise called ``name``, creating it in ``cluster_value`` if it is unknown."""
-    key = ("enterprise", name)
-    if key not in ctx.cache:
-        enterprise = ctx.uow.first(Enterprise, name=name)
-        if enterprise is None:
-            enterprise = ctx.uow.create(Enterprise, name=name, cluster=cluster_value)
-            ctx.note_created("企业", name)
-        ctx.cache[key] = enterprise
-    found: Enterprise = ctx.cache[key]
-    return found
+    return find_or_create(Enterprise, name, ctx=ctx, kind="企业", values={"cluster": cluster_value})
 
 
 class DemandListImporter(Importer):

@@ -10,10 +10,9 @@ from pydantic import Field
 
 from tepai.accounts.roles import Role, role_of
 from tepai.api import masking
-from tepai.api.registry import Data, Registry, WriteRules, limit_fields
+from tepai.api.crud import Data, Endpoints, WriteRules, limit_fields
 from tepai.api.schemas import RecordOut, label_of
 from tepai.core.choices import IndustryCluster
-from tepai.enterprises.forms import EnterpriseForm
 from tepai.enterprises.models import Enterprise, EnterpriseSize
 
 # What an enterprise keeps up to date itself; name and credit code identify it officially.
@@ -85,15 +84,10 @@ class EnterpriseRules(WriteRules):
         return data
 
 
-REGISTRIES = [
-    Registry(
-        path="enterprises",
-        singular="enterprise",
-        model=Enterprise,
-        out=EnterpriseOut,
-        filters=EnterpriseFilters,
-        tag="企业",
-        form=EnterpriseForm,
-        rules=EnterpriseRules(),
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="enterprise",
+    out=EnterpriseOut,
+    filters=EnterpriseFilters,
+    tag="企业",
+    rules=EnterpriseRules(),
+)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-from tepai.core.admin_helpers import mask_email
 from tepai.core.cleaning import (
     clean_name,
     clean_text,
@@ -14,9 +12,10 @@ from tepai.core.cleaning import (
     validate_credit_code,
 )
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing
-from tepai.core.importing.exporting import mask_phone_cell, unless_masked
+from tepai.core.importing.base import RowValues, find_existing
 from tepai.core.importing.parsers import choice, text_block
+from tepai.core.importing.references import Reference
+from tepai.core.personal_data import unless_masked
 from tepai.enterprises.models import Enterprise, EnterpriseSize
 from tepai.programs.importers import cluster
 
@@ -32,34 +31,11 @@ _SIZE_ALIASES = {
 }
 
 
-def _lookup_enterprise(token: str, ctx: ImportContext) -> Enterprise | None:
-    return ctx.uow.first(Enterprise, name=token) or ctx.uow.first(Enterprise, code=token)
-
-
-def resolve_enterprise(name: str, number: int, header: str, ctx: ImportContext) -> Enterprise:
-    """Return the existing enterprise called ``name`` (or with that 编号), or raise RowError."""
-    return resolve_enterprises([name], number, header, ctx)[0]
-
-
-def resolve_enterprises(
-    names: Iterable[str], number: int, header: str, ctx: ImportContext
-) -> list[Enterprise]:
-    """Return the existing enterprises named, or raise one RowError listing every unknown name."""
-    found: list[Enterprise] = []
-    unknown: list[str] = []
-    for name in names:
-        key = ("enterprise", name)
-        if key not in ctx.cache:
-            enterprise = _lookup_enterprise(name, ctx)
-            if enterprise is None:
-                unknown.append(name)
-                continue
-            ctx.cache[key] = enterprise
-        found.append(ctx.cache[key])
-    if unknown:
-        listed = "、".join(f"“{name}”" for name in unknown)
-        raise RowError(number, header, f"企业{listed}不存在，请先导入企业（enterprises）")
-    return found
+# An existing enterprise named by its name or 编号; ``resolve_enterprise.many`` lists every
+# unknown name of a cell in one error.
+resolve_enterprise = Reference(
+    Enterprise, ("name", "code"), missing="企业“{token}”不存在，请先导入企业（enterprises）"
+)
 
 
 class EnterpriseImporter(Importer):
@@ -141,9 +117,3 @@ class EnterpriseImporter(Importer):
         self.full_clean(enterprise, row)
         uow.save(enterprise)
         return created
-
-    # ----- export ------------------------------------------------------------------------
-    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {
-        "contact_phone": mask_phone_cell,
-        "contact_email": mask_email,
-    }

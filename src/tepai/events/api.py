@@ -6,11 +6,10 @@ from typing import Annotated
 from ninja import FilterLookup
 from pydantic import Field
 
-from tepai.api.endpoints.periods import PeriodDate, PeriodFilters
-from tepai.api.registry import Registry
+from tepai.api.crud import Endpoints
+from tepai.api.periods import PeriodDate, PeriodFilters
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
-from tepai.events.forms import EventForm
-from tepai.events.models import Event, EventKind
+from tepai.events.models import EventKind
 
 
 class EventOut(RecordOut):
@@ -39,15 +38,10 @@ class EventFilters(PeriodFilters):
     date_to: PeriodDate | None = Field(None, description="日期不晚于（YYYY-MM-DD）")
 
 
-REGISTRIES = [
-    Registry(
-        path="events",
-        singular="event",
-        model=Event,
-        out=EventOut,
-        filters=EventFilters,
-        tag="活动",
-        related=("batch",),
-        form=EventForm,
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="event",
+    out=EventOut,
+    filters=EventFilters,
+    tag="活动",
+    related=("batch",),
+)

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 
 from tepai.core.cleaning import clean_text, parse_date
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
+from tepai.core.importing.base import RowValues, find_existing
 from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
+from tepai.core.importing.references import Reference
 from tepai.events.models import Event, EventKind
 from tepai.programs.importers import resolve_batch
 
@@ -26,18 +27,13 @@ _KIND_ALIASES = {
 }
 
 
-def resolve_event(name: str, number: int, header: str, ctx: ImportContext) -> Event:
-    """Return the event with 编号 ``name``, else the only event called ``name``; or RowError."""
-    return resolve_reference(
-        Event,
-        name,
-        fields=["code", "name"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"活动“{name}”不存在，请先导入活动（events）",
-        ambiguous=f"有多个活动叫“{name}”（日期不同），请改填活动编号",
-    )
+# The event with that 编号, else the only event of that name.
+resolve_event = Reference(
+    Event,
+    ("code", "name"),
+    missing="活动“{token}”不存在，请先导入活动（events）",
+    ambiguous="有多个活动叫“{token}”（日期不同），请改填活动编号",
+)
 
 
 class EventImporter(Importer):

@@ -5,11 +5,9 @@ from typing import Annotated
 from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
-from tepai.api.registry import Registry
+from tepai.api.crud import Endpoints
 from tepai.api.schemas import RecordOut, label_of
 from tepai.core.choices import InstitutionType
-from tepai.institutions.forms import InstitutionForm
-from tepai.institutions.models import Institution
 
 
 class InstitutionOut(RecordOut):
@@ -36,14 +34,9 @@ class InstitutionFilters(FilterSchema):
     )
 
 
-REGISTRIES = [
-    Registry(
-        path="institutions",
-        singular="institution",
-        model=Institution,
-        out=InstitutionOut,
-        filters=InstitutionFilters,
-        tag="单位",
-        form=InstitutionForm,
-    )
-]
+ENDPOINTS = Endpoints(
+    singular="institution",
+    out=InstitutionOut,
+    filters=InstitutionFilters,
+    tag="单位",
+)

@@ -9,6 +9,7 @@ from tepai.core.cleaning import clean_text
 from tepai.core.importing import Column, Importer
 from tepai.core.importing.base import ImportContext, RowValues
 from tepai.core.importing.parsers import choice, text_block
+from tepai.core.importing.references import find_or_create
 from tepai.institutions.models import Institution
 
 _TYPE_ALIASES = {
@@ -36,16 +37,9 @@ def guess_institution_type(name: str) -> str:
 
 def get_or_create_institution(name: str, ctx: ImportContext) -> Institution:
     """Return the institution called ``name``, creating it (type guessed) if it is unknown."""
-    key = ("institution", name)
-    if key in ctx.cache:
-        cached: Institution = ctx.cache[key]
-        return cached
-    institution = ctx.uow.first(Institution, name=name)
-    if institution is None:
-        institution = ctx.uow.create(Institution, name=name, type=guess_institution_type(name))
-        ctx.note_created("单位", name)
-    ctx.cache[key] = institution
-    return institution
+    return find_or_create(
+        Institution, name, ctx=ctx, kind="单位", values={"type": guess_institution_type(name)}
+    )
 
 
 class InstitutionImporter(Importer):

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Schema
 from pydantic import Field
 
+from tepai.api.crud import Data, Endpoints, WriteRules
 from tepai.api.ownership import for_own_enterprise, keep_enterprise
-from tepai.api.registry import Data, Registry, WriteRules
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.core.choices import IndustryCluster
-from tepai.outcomes.forms import CooperationIntentForm, OutcomeForm
-from tepai.outcomes.models import CooperationIntent, IntentStatus, Outcome
+from tepai.outcomes.models import IntentStatus
 
 
 class OutcomeOut(RecordOut):
@@ -87,28 +86,21 @@ class IntentRules(WriteRules):
         return data
 
 
-REGISTRIES = [
-    Registry(
-        path="outcomes",
-        singular="outcome",
-        model=Outcome,
-        out=OutcomeOut,
-        filters=OutcomeFilters,
-        tag="科技成果",
-        related=("institution", "roadshow_event"),
-        prefetch=("owners",),
-        form=OutcomeForm,
-    ),
-    Registry(
-        path="intents",
-        singular="intent",
-        model=CooperationIntent,
-        out=IntentOut,
-        filters=IntentFilters,
-        tag="科技成果",
-        related=("outcome", "enterprise"),
-        form=CooperationIntentForm,
-        rules=IntentRules(),
-        optional_on_create=("enterprise",),
-    ),
-]
+OUTCOME_ENDPOINTS = Endpoints(
+    singular="outcome",
+    out=OutcomeOut,
+    filters=OutcomeFilters,
+    tag="科技成果",
+    related=("institution", "roadshow_event"),
+    prefetch=("owners",),
+)
+
+INTENT_ENDPOINTS = Endpoints(
+    singular="intent",
+    out=IntentOut,
+    filters=IntentFilters,
+    tag="科技成果",
+    related=("outcome", "enterprise"),
+    rules=IntentRules(),
+    optional_on_create=("enterprise",),
+)

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from tepai.commissioners.importers import resolve_commissioner
 from tepai.core.cleaning import clean_text, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
+from tepai.core.importing.base import RowValues, find_existing
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, text_block, trl
+from tepai.core.importing.references import Reference
 from tepai.enterprises.importers import resolve_enterprise
 from tepai.events.importers import resolve_event
 from tepai.institutions.importers import get_or_create_institution
@@ -27,17 +28,10 @@ _INTENT_ALIASES = {
 }
 
 
-def resolve_outcome(token: str, number: int, header: str, ctx: ImportContext) -> Outcome:
-    """Return the outcome with 编号 ``token``, else the one titled ``token``; or raise RowError."""
-    return resolve_reference(
-        Outcome,
-        token,
-        fields=["code", "title"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"科技成果“{token}”不存在，请先导入科技成果（outcomes）",
-    )
+# The outcome with that 编号, else the (first) one of that title.
+resolve_outcome = Reference(
+    Outcome, ("code", "title"), missing="科技成果“{token}”不存在，请先导入科技成果（outcomes）"
+)
 
 
 class OutcomeImporter(Importer):

@@ -6,11 +6,9 @@ from typing import Annotated
 from ninja import FilterLookup, FilterSchema
 from pydantic import Field
 
-from tepai.api.registry import Registry
+from tepai.api.crud import Endpoints
 from tepai.api.schemas import RecordIdInt, RecordOut, Ref, label_of
 from tepai.core.choices import IndustryCluster
-from tepai.programs.forms import BatchForm, InnovationCentreForm, TeamForm
-from tepai.programs.models import Batch, InnovationCentre, Team
 
 
 class BatchOut(RecordOut):
@@ -82,34 +80,25 @@ class CentreFilters(FilterSchema):
     )
 
 
-REGISTRIES = [
-    Registry(
-        path="batches",
-        singular="batch",
-        model=Batch,
-        out=BatchOut,
-        filters=BatchFilters,
-        tag="批次与团队",
-        form=BatchForm,
-    ),
-    Registry(
-        path="teams",
-        singular="team",
-        model=Team,
-        out=TeamOut,
-        filters=TeamFilters,
-        tag="批次与团队",
-        related=("batch",),
-        form=TeamForm,
-    ),
-    Registry(
-        path="centres",
-        singular="centre",
-        model=InnovationCentre,
-        out=CentreOut,
-        filters=CentreFilters,
-        tag="批次与团队",
-        related=("lead_institution", "batch"),
-        form=InnovationCentreForm,
-    ),
-]
+BATCH_ENDPOINTS = Endpoints(
+    singular="batch",
+    out=BatchOut,
+    filters=BatchFilters,
+    tag="批次与团队",
+)
+
+TEAM_ENDPOINTS = Endpoints(
+    singular="team",
+    out=TeamOut,
+    filters=TeamFilters,
+    tag="批次与团队",
+    related=("batch",),
+)
+
+CENTRE_ENDPOINTS = Endpoints(
+    singular="centre",
+    out=CentreOut,
+    filters=CentreFilters,
+    tag="批次与团队",
+    related=("lead_institution", "batch"),
+)

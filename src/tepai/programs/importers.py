@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from tepai.core.choices import IndustryCluster
 from tepai.core.cleaning import clean_text, parse_date
 from tepai.core.importing import Column, Importer
-from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
+from tepai.core.importing.base import ImportContext, RowValues, find_existing
 from tepai.core.importing.exporting import name_of
 from tepai.core.importing.parsers import choice, text_block
+from tepai.core.importing.references import Reference, find_or_create
 from tepai.institutions.importers import get_or_create_institution
 from tepai.programs.models import Batch, InnovationCentre, Team
 
@@ -28,43 +29,20 @@ cluster = choice(
 )
 
 
-def resolve_batch(name: str, number: int, header: str, ctx: ImportContext) -> Batch:
-    """Return the batch called ``name`` (or with that 编号), or raise RowError."""
-    return resolve_reference(
-        Batch,
-        name,
-        fields=["name", "code"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"批次“{name}”不存在，请先用 tepai batch create 创建",
-    )
+# A batch named by its name or 编号.
+resolve_batch = Reference(
+    Batch, ("name", "code"), missing="批次“{token}”不存在，请先用 tepai batch create 创建"
+)
 
 
-def resolve_team(name: str, batch: Batch, number: int, ctx: ImportContext) -> Team:
+def resolve_team(name: str, batch: Batch, ctx: ImportContext) -> Team:
     """Return the team ``name`` of ``batch``, creating it if the roster names a new one."""
-    key = ("team", id(batch), name)
-    if key not in ctx.cache:
-        team = ctx.uow.first(Team, batch=batch, name=name)
-        if team is None:
-            team = ctx.uow.create(Team, batch=batch, name=name)
-            ctx.note_created("特派团", name)
-        ctx.cache[key] = team
-    found: Team = ctx.cache[key]
-    return found
+    return find_or_create(Team, name, ctx=ctx, kind="特派团", within={"batch": batch})
 
 
 def resolve_centre(name: str, ctx: ImportContext) -> InnovationCentre:
     """Return the innovation centre ``name``, creating it if the roster names a new one."""
-    key = ("centre", name)
-    if key not in ctx.cache:
-        centre = ctx.uow.first(InnovationCentre, name=name)
-        if centre is None:
-            centre = ctx.uow.create(InnovationCentre, name=name)
-            ctx.note_created("创新中心", name)
-        ctx.cache[key] = centre
-    found: InnovationCentre = ctx.cache[key]
-    return found
+    return find_or_create(InnovationCentre, name, ctx=ctx, kind="创新中心")
 
 
 class BatchImporter(Importer):

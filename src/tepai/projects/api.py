@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import FilterLookup, Router
 from pydantic import Field
 
-from tepai.api.endpoints.periods import PeriodDate, PeriodFilters, batch_filter
-from tepai.api.registry import RecordId, Registry
+from tepai.api.crud import Endpoints, RecordId, get_record
+from tepai.api.periods import PeriodDate, PeriodFilters, batch_filter
 from tepai.api.schemas import WRITE_ERRORS, RecordIdInt, RecordOut, Ref, label_of
+from tepai.core.registries import registries_by_slug
 from tepai.projects import contracts
-from tepai.projects.forms import ProjectForm
 from tepai.projects.models import ContractState, Project, ProjectKind, ProjectLevel, ProjectStatus
 
 
@@ -89,30 +89,21 @@ class ProjectFilters(PeriodFilters):
         return batch_filter(Project, value)
 
 
-PROJECTS = Registry(
-    path="projects",
-    singular="project",
-    model=Project,
-    out=ProjectOut,
-    filters=ProjectFilters,
-    tag="项目合同",
-    related=("enterprise", "demand", "signing_event", "batch"),
-    prefetch=("commissioners",),
-    form=ProjectForm,
-)
-REGISTRIES = [PROJECTS]
+def _project(request: HttpRequest, pk: int) -> Any:
+    """Return project ``pk`` if the user may read it (else 404), as the API shows it."""
+    return get_record(registries_by_slug()["projects"], request.user, pk, detail=True)
 
 
 def confirm(request: HttpRequest, id: int = RecordId) -> Any:
-    project = PROJECTS.get(request.user, id)
+    project = _project(request, id)
     assert isinstance(project, Project)
     # The contract step decides: 403 for anyone but an administrator, 422 naming the field
     # for a missing or wrong detail or a contract already confirmed; nothing is changed then.
     contracts.confirm(project, request.user, request=request)
-    return PROJECTS.get(request.user, id)
+    return _project(request, id)
 
 
-def mount_extras(router: Router) -> None:
+def _mount_extras(router: Router) -> None:
     """Add the confirmation of a draft contract."""
     router.add_api_operation(
         "/projects/{int:id}/confirm",
@@ -128,5 +119,16 @@ def mount_extras(router: Router) -> None:
         ),
         operation_id="confirm_project",
         url_name="projects-confirm",
-        tags=[PROJECTS.tag],
+        tags=[ENDPOINTS.tag],
     )
+
+
+ENDPOINTS = Endpoints(
+    singular="project",
+    out=ProjectOut,
+    filters=ProjectFilters,
+    tag="项目合同",
+    related=("enterprise", "demand", "signing_event", "batch"),
+    prefetch=("commissioners",),
+    extras=_mount_extras,
+)

@@ -11,9 +11,10 @@ from tepai.commissioners.importers import resolve_commissioner
 from tepai.commissioners.models import Commissioner
 from tepai.core.cleaning import clean_text, parse_bool, parse_date, split_multi
 from tepai.core.importing import Column, Importer, RowError
-from tepai.core.importing.base import ImportContext, RowValues, find_existing, resolve_reference
+from tepai.core.importing.base import ImportContext, RowValues, find_existing
 from tepai.core.importing.exporting import code_or, name_of
 from tepai.core.importing.parsers import choice, non_negative_decimal, text_block
+from tepai.core.importing.references import Reference
 from tepai.demands.models import Demand
 from tepai.enterprises.importers import resolve_enterprise
 from tepai.enterprises.models import Enterprise
@@ -65,18 +66,13 @@ def shared_batch(commissioners: Iterable[Commissioner], ctx: ImportContext) -> B
     return ctx.uow.get(Batch, pk) if kind == "pk" else None
 
 
-def resolve_project(token: str, number: int, header: str, ctx: ImportContext) -> Project:
-    """Return the project with 编号 ``token``, else the only one titled ``token``; or RowError."""
-    return resolve_reference(
-        Project,
-        token,
-        fields=["code", "title"],
-        ctx=ctx,
-        number=number,
-        header=header,
-        missing=f"项目“{token}”不存在，请先导入项目合同（projects）",
-        ambiguous=f"有多个项目叫“{token}”，请改填项目编号",
-    )
+# The project with that 编号, else the only one of that title.
+resolve_project = Reference(
+    Project,
+    ("code", "title"),
+    missing="项目“{token}”不存在，请先导入项目合同（projects）",
+    ambiguous="有多个项目叫“{token}”，请改填项目编号",
+)
 
 
 def _resolve_demand(

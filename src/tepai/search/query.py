@@ -22,10 +22,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from tepai.core.registries import Registry, all_registries, in_menu_order
 from tepai.search.grams import lookup_for
 from tepai.web.nav import may_read
-from tepai.web.registries.base import Registry
-from tepai.web.registries.catalogue import REGISTRIES
 from tepai.web.registries.cells import detail_url
 from tepai.web.registries.query import list_query, matching, search_paths
 
@@ -40,43 +39,6 @@ CAP = 5000
 
 class SearchError(ValueError):
     """Search text that cannot be searched; the message is for the user (Chinese)."""
-
-
-def _commissioner(obj: Any) -> str:
-    fields = "、".join(str(f) for f in obj.research_fields[:3]) if obj.research_fields else ""
-    return " · ".join(part for part in (str(obj.institution), obj.title, fields) if part)
-
-
-def _enterprise(obj: Any) -> str:
-    return " · ".join(part for part in (obj.county, obj.get_cluster_display()) if part)
-
-
-def _demand(obj: Any) -> str:
-    return f"{obj.enterprise} · {obj.get_status_display()}"
-
-
-def _outcome(obj: Any) -> str:
-    return str(obj.institution) if getattr(obj, "institution_id", None) else ""
-
-
-def _project(obj: Any) -> str:
-    parts = (str(obj.enterprise), obj.get_status_display())
-    return " · ".join(part for part in parts if part)
-
-
-def _case(obj: Any) -> str:
-    return str(obj.batch) if obj.batch_id else ""
-
-
-# slug → the second line of a result (what tells two records of the same name apart).
-KINDS: dict[str, Callable[[Any], str]] = {
-    "commissioners": _commissioner,
-    "enterprises": _enterprise,
-    "demands": _demand,
-    "outcomes": _outcome,
-    "projects": _project,
-    "cases": _case,
-}
 
 
 @dataclass
@@ -139,10 +101,11 @@ def _keys_in_order(queryset: QuerySet) -> list[Any]:
     rows = list(queryset.order_by().values_list("pk", *names))
     # Stable sorts from the last key to the first give the order of all keys together.
     for index in range(len(names), 0, -1):
-        rows.sort(
-            key=lambda row, i=index: (row[i] is not None, row[i]),
-            reverse=ordering[index - 1].startswith("-"),
-        )
+
+        def by_column(row: Any, i: int = index) -> tuple[bool, Any]:
+            return (row[i] is not None, row[i])
+
+        rows.sort(key=by_column, reverse=ordering[index - 1].startswith("-"))
     return [row[0] for row in rows[:CAP]]
 
 
@@ -158,7 +121,7 @@ def _matching(registry: Registry, user: Any, text: str, params: QueryDict) -> Qu
     (Lists keep the OR: measured on PostgreSQL, a list's union was slower where most rows
     match — 问题 in 38,890 of 50,000 demands — and on tables without these indexes.)
     """
-    if connections[registry.model.objects.db].vendor != "postgresql":
+    if connections[registry.model._default_manager.db].vendor != "postgresql":
         return list_query(registry, user, params).queryset
     queryset = list_query(registry, user, QueryDict()).queryset
     model = registry.model
@@ -183,10 +146,10 @@ def search(user: Any, text: str) -> list[Group]:
     groups = []
     params = QueryDict(mutable=True)
     params["q"] = text
-    for slug, summary in KINDS.items():
-        if not may_read(user, slug):
+    for registry in in_menu_order(all_registries()):
+        summary, slug = registry.site_search, registry.slug
+        if summary is None or not may_read(user, slug):
             continue
-        registry = REGISTRIES[slug]
         queryset = _matching(registry, user, text, params)
         # One pass over the table gives both the count and the first records (in the list's
         # order): LIKE over 50,000 demands costs the same for COUNT(*) as for the keys, and a

@@ -22,9 +22,8 @@ from typing import Any
 from django.utils import timezone, translation
 
 from tepai.core.importing.exporting import Cell, format_cell, write_xlsx
-from tepai.core.importing.registry import get_importer
 from tepai.core.personal_data import can_view_personal_data, mask_value, personal_fields
-from tepai.web.registries.base import Registry
+from tepai.core.registries import Registry
 from tepai.web.registries.query import ListQuery
 
 _CHUNK_SIZE = 2000
@@ -46,8 +45,7 @@ class ListExport:
 
 def export_list(registry: Registry, user: Any, query: ListQuery) -> ListExport:
     """Return the records of ``query`` as an .xlsx file in the import template's columns."""
-    assert registry.importer is not None
-    importer_class = get_importer(registry.importer)
+    importer_class = registry.importer
     importer = importer_class()
     columns = importer_class.columns
     keys = {column.key for column in columns}

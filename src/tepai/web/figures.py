@@ -24,11 +24,10 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from tepai.core.registries import Registry, registries_by_slug
 from tepai.programs.models import Batch
 from tepai.reports.kpi import KPI_DEFINITIONS, SUMMED_ACTIVITY_KINDS, kpi_report
 from tepai.reports.periods import Period, PeriodError, parse_token
-from tepai.web.registries.base import Registry
-from tepai.web.registries.catalogue import REGISTRIES
 from tepai.web.registries.query import list_query, parse_id, parse_period
 
 Params = Mapping[str, str | int | Sequence[str | int]]
@@ -116,7 +115,7 @@ def driver_date(name: str) -> Combinable:
 
 def records(user: Any, slug: str, params: Params | None = None) -> QuerySet:
     """Return what registry ``slug``'s list shows ``user`` for ``params``."""
-    return list_query(REGISTRIES[slug], user, _querydict(params)).queryset
+    return list_query(registries_by_slug()[slug], user, _querydict(params)).queryset
 
 
 def count_figure(user: Any, label: str, slug: str, params: Params | None = None) -> Figure:
@@ -137,7 +136,7 @@ def grouped_figures(
     is what the list filtered by ``param=value`` shows (a record with several values counts in
     each of its groups).
     """
-    registry = REGISTRIES[slug]
+    registry = registries_by_slug()[slug]
     spec = registry.filter(param)
     if spec is None:
         raise ValueError(f"{slug} has no filter {param}")
@@ -252,7 +251,7 @@ class Tally:
 
 def tally(user: Any, slug: str, params: Sequence[str], base: Params | None = None) -> Tally:
     """Count the records ``user``'s list ``slug?base`` shows per values of filters ``params``."""
-    registry = REGISTRIES[slug]
+    registry = registries_by_slug()[slug]
     lookups = []
     for param in params:
         spec = registry.filter(param)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tepai.accounts.permissions import can_view_personal_data, visible
 from tepai.core.cleaning import split_multi
 from tepai.core.personal_data import hidden_fields, personal_fields
-from tepai.web.registries.base import Registry
+from tepai.core.registries import Registry
 
 
 class TextListField(forms.CharField):

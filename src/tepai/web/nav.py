@@ -7,7 +7,8 @@ read), so the menu follows the permissions instead of repeating them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -15,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.permissions import visible
 from tepai.accounts.roles import Role, role_of
-from tepai.web.registries.base import Label
-from tepai.web.registries.catalogue import REGISTRIES
+from tepai.core.registries import Label, all_registries, registries_by_slug
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class NavEntry:
 
     key: str
     label: Label
+    order: int
     slugs: tuple[str, ...] = ()
     # Pages of other apps, tried in order (the first name that resolves is used).
     url_names: tuple[str, ...] = ()
@@ -33,13 +34,16 @@ class NavEntry:
     views: tuple[str, ...] = ()
 
 
-NAV: tuple[NavEntry, ...] = (
-    NavEntry("dashboard", _("总览"), url_names=("web:dashboard",)),
+# The entries of pages that are not registries. The registries' entries come from their
+# declarations (Registry.menu), each placed by its ``order`` among these.
+OTHER_PAGES: tuple[NavEntry, ...] = (
+    NavEntry("dashboard", _("总览"), 10, url_names=("web:dashboard",)),
     # The workspaces of tepai.engagements: a commissioner's proposals and work log, an
     # enterprise's demands and projects.
     NavEntry(
         "workspace",
         _("工作台"),
+        20,
         url_names=("engagements:me",),
         roles=frozenset({Role.COMMISSIONER}),
         views=("engagements:me", "engagements:log-activity"),
@@ -47,33 +51,23 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         "workspace",
         _("工作台"),
+        20,
         url_names=("engagements:company",),
         roles=frozenset({Role.ENTERPRISE}),
         views=("engagements:company", "engagements:rate"),
     ),
-    NavEntry("commissioners", _("特派员"), ("commissioners", "work-items")),
-    NavEntry("institutions", _("单位"), ("institutions",)),
-    NavEntry("programs", _("批次/团队/中心"), ("batches", "teams", "centres")),
-    NavEntry("enterprises", _("企业"), ("enterprises",)),
-    NavEntry(
-        "demands", _("需求"), ("demands",), views=("engagements:demand-matching", "engagements:pro")
-    ),
     NavEntry(
         "review",
         _("需求审核"),
+        80,
         url_names=("engagements:review",),
         roles=frozenset({Role.ADMIN}),
         views=("engagements:review",),
     ),
-    NavEntry("outcomes", _("成果"), ("outcomes", "intents")),
-    NavEntry("projects", _("项目"), ("projects",)),
-    NavEntry("activities", _("工作记录"), ("activities",)),  # the page's own title
-    NavEntry("events", _("活动/路演"), ("events",)),
-    NavEntry("cases", _("典型案例"), ("cases",)),
-    NavEntry("demand-lists", _("需求发布"), ("demand-lists",), views=("engagements:list",)),
     NavEntry(
         "accounts",
         _("账号"),
+        150,
         url_names=("user_list",),
         roles=frozenset({Role.ADMIN}),
         views=("user_",),
@@ -81,6 +75,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         "reports",
         _("报告"),
+        160,
         url_names=("web:reports",),
         roles=frozenset({Role.ADMIN, Role.AUDITOR}),
         views=("web:report",),
@@ -88,11 +83,35 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry(
         "audit",
         _("审计"),
+        170,
         url_names=("audit_log",),
         roles=frozenset({Role.ADMIN, Role.AUDITOR}),
         views=("audit_log",),
     ),
 )
+
+
+def _registry_entries() -> list[NavEntry]:
+    """One entry per menu the registries declare, its registries as tabs in their order."""
+    found: dict[str, NavEntry] = {}
+    for registry in all_registries():
+        menu = registry.menu
+        if menu is None:
+            continue
+        entry = found.get(menu.key)
+        if entry is None:
+            found[menu.key] = NavEntry(
+                menu.key, menu.label, menu.order, (registry.slug,), views=menu.views
+            )
+        else:
+            found[menu.key] = replace(entry, slugs=(*entry.slugs, registry.slug))
+    return list(found.values())
+
+
+@cache
+def entries() -> tuple[NavEntry, ...]:
+    """Return every menu entry in menu order."""
+    return tuple(sorted((*OTHER_PAGES, *_registry_entries()), key=lambda entry: entry.order))
 
 
 @dataclass(frozen=True)
@@ -115,7 +134,7 @@ def soft_reverse(*names: str, args: tuple[Any, ...] = ()) -> str | None:
 
 def may_read(user: Any, slug: str) -> bool:
     """Return True if ``user``'s role may read registry ``slug`` at all (no query is made)."""
-    model = REGISTRIES[slug].model
+    model = registries_by_slug()[slug].model
     return not visible(user, model._default_manager.all()).query.is_empty()
 
 
@@ -135,7 +154,7 @@ def main_nav(user: Any, current: str = "", view_name: str = "") -> list[NavLink]
     if role is None:
         return []
     links = []
-    for entry in NAV:
+    for entry in entries():
         if role not in entry.roles:
             continue
         if entry.slugs:
@@ -152,11 +171,11 @@ def main_nav(user: Any, current: str = "", view_name: str = "") -> list[NavLink]
 
 def tabs(user: Any, slug: str) -> list[NavLink]:
     """Return the sibling registries of ``slug`` in its menu group (teams next to batches)."""
-    entry = next((e for e in NAV if slug in e.slugs), None)
+    entry = next((e for e in entries() if slug in e.slugs), None)
     if entry is None or len(entry.slugs) < 2:
         return []
     return [
-        NavLink(s, REGISTRIES[s].label, reverse(f"web:{s}-list"), s == slug)
+        NavLink(s, registries_by_slug()[s].label, reverse(f"web:{s}-list"), s == slug)
         for s in entry.slugs
         if may_read(user, s)
     ]
@@ -164,4 +183,4 @@ def tabs(user: Any, slug: str) -> list[NavLink]:
 
 def nav_key(slug: str) -> str:
     """Return the menu entry a registry's pages belong to."""
-    return next((e.key for e in NAV if slug in e.slugs), "")
+    return next((e.key for e in entries() if slug in e.slugs), "")

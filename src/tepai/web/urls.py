@@ -6,7 +6,7 @@ Each registry ``slug`` gets ``<slug>/`` (list, name ``web:<slug>-list``), ``<slu
 
 from django.urls import URLPattern, URLResolver, path
 
-from tepai.web.registries.catalogue import REGISTRIES
+from tepai.core.registries import registries_by_slug
 from tepai.web.views import dashboard, importing, reports
 from tepai.web.views.registry import DeletePage, DetailPage, ExportPage, FormPage, ListPage
 
@@ -15,7 +15,7 @@ app_name = "web"
 
 def _registry_urls() -> list[URLPattern]:
     urls = []
-    for slug, registry in REGISTRIES.items():
+    for slug, registry in registries_by_slug().items():
         urls += [
             path(f"{slug}/", ListPage.as_view(registry=registry), name=f"{slug}-list"),
             path(f"{slug}/new/", FormPage.as_view(registry=registry), name=f"{slug}-create"),

@@ -6,39 +6,42 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client
 
 from tepai.accounts import administration
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
 from tepai.api.models import Token
 from tepai.api.tokens import issue_token
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_batch, make_commissioner, make_enterprise, make_institution
+from tepai.commissioners.models import Commissioner
+from tepai.testing.accounts import PASSWORD, make_user
+from tepai.testing.factories import make_batch, make_commissioner, make_enterprise, make_institution
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def boss() -> object:
-    return make_user(Role.ADMIN, username="boss")
+def boss() -> User:
+    user: User = make_user(Role.ADMIN, username="boss")
+    return user
 
 
 @pytest.fixture
-def admin_client(client: Client, boss: object) -> Client:
+def admin_client(client: Client, boss: User) -> Client:
     client.force_login(boss)
     return client
 
 
-def _signed_in(user: object) -> Client:
+def _signed_in(user: User) -> Client:
     other = Client()
     other.force_login(user)
     assert other.get("/").status_code == 200
     return other
 
 
-def _two_wang_lei() -> tuple[object, object]:
+def _two_wang_lei() -> tuple[Commissioner, Commissioner]:
     first = make_commissioner(
         name="王磊",
         batch=make_batch("第一批", dispatch=datetime.date(2023, 4, 1)),
@@ -73,11 +76,11 @@ def test_deactivation_is_confirmed_then_ends_sessions_and_tokens(admin_client: C
     target.refresh_from_db()
     assert target.is_active  # the GET only asks
     response = admin_client.post(f"/users/{target.pk}/deactivate/")
-    assert response.status_code == 302 and response.url == "/users/"
+    assert response.status_code == 302 and response["Location"] == "/users/"
     target.refresh_from_db()
     assert not target.is_active
     assert Token.objects.get(pk=token.pk).revoked_at is not None
-    assert session.get("/").url.startswith("/login/")
+    assert session.get("/")["Location"].startswith("/login/")
     assert AuditEntry.objects.filter(
         action=administration.DEACTIVATE, object_id=str(target.pk), actor_username="boss"
     ).exists()
@@ -89,7 +92,7 @@ def test_deactivation_is_confirmed_then_ends_sessions_and_tokens(admin_client: C
     assert AuditEntry.objects.filter(action=administration.REACTIVATE).exists()
 
 
-def test_nobody_deactivates_or_demotes_themselves(admin_client: Client, boss: object) -> None:
+def test_nobody_deactivates_or_demotes_themselves(admin_client: Client, boss: User) -> None:
     response = admin_client.post(f"/users/{boss.pk}/deactivate/")
     assert response.status_code == 409
     assert "不能停用或更改自己的账号" in response.content.decode()
@@ -133,8 +136,9 @@ def test_role_change_is_confirmed_and_ends_sessions_and_tokens(admin_client: Cli
     account = Account.objects.get(user=target)
     assert (account.role, account.enterprise) == (Role.ENTERPRISE, enterprise)
     assert Token.objects.get(pk=token.pk).revoked_at is not None
-    assert session.get("/").url.startswith("/login/")
+    assert session.get("/")["Location"].startswith("/login/")
     entry = AuditEntry.objects.filter(action="update", object_id=str(account.pk)).latest("pk")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["role"] != entry.after["role"]
 
 
@@ -173,7 +177,7 @@ def test_unknown_accounts_are_not_found(admin_client: Client) -> None:
     assert admin_client.post("/users/999999/deactivate/").status_code == 404
 
 
-def test_deactivation_needs_the_csrf_token(boss: object) -> None:
+def test_deactivation_needs_the_csrf_token(boss: User) -> None:
     target = make_user(Role.ENTERPRISE, username="qiye")
     client = Client(enforce_csrf_checks=True)
     client.force_login(boss)

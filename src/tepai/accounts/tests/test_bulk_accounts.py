@@ -17,10 +17,12 @@ from openpyxl import load_workbook
 from tepai.accounts import bulk
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.accounts.validators import character_classes
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_batch, make_commissioner, make_institution
+from tepai.commissioners.models import Commissioner
+from tepai.programs.models import Batch
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_batch, make_commissioner, make_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def admin_client(client: Client) -> Client:
     return client
 
 
-def _roster(size: int = 23) -> tuple[object, list[object]]:
+def _roster(size: int = 23) -> tuple[Batch, list[Commissioner]]:
     """A batch of ``size`` members: two 王磊 from different institutions, phones filled."""
     batch = make_batch("第二批")
     zju, nbu = make_institution("浙江大学"), make_institution("宁波大学")
@@ -211,7 +213,7 @@ def test_the_new_commissioner_signs_in_and_must_change_the_password(
     fresh = Client()
     login = fresh.post("/login/", {"username": row[3], "password": row[4]})
     assert login.status_code == 302
-    assert fresh.get("/").url == "/password/"
+    assert fresh.get("/")["Location"] == "/password/"
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ENTERPRISE, Role.AUDITOR])
@@ -223,7 +225,7 @@ def test_only_administrators_may_create_accounts_in_bulk(client: Client, role: R
     assert client.post(URL, {"batch": batch.pk, "fingerprint": fingerprint}).status_code == 403
     assert not Account.objects.filter(commissioner__batches=batch).exists()
     anonymous = Client().post(URL, {"batch": batch.pk, "fingerprint": fingerprint})
-    assert anonymous.status_code == 302 and anonymous.url.startswith("/login/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
 
 
 def test_the_confirmation_needs_the_csrf_token() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from tepai.accounts.decorators import role_required
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
+from tepai.testing.accounts import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def _view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-def _request(user: object) -> HttpRequest:
+def _request(user: User | AnonymousUser) -> HttpRequest:
     request = RequestFactory().get("/somewhere/?x=1")
     request.user = user
     return request
@@ -40,7 +40,7 @@ def test_it_refuses_other_roles(role: Role | None) -> None:
 def test_it_sends_anonymous_users_to_sign_in() -> None:
     response = _view(_request(AnonymousUser()))
     assert response.status_code == 302
-    assert response.url == "/login/?next=/somewhere/%3Fx%3D1"
+    assert response["Location"] == "/login/?next=/somewhere/%3Fx%3D1"
 
 
 def test_it_needs_a_role() -> None:

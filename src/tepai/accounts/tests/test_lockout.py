@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.http import HttpResponseBase
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from tepai.accounts import lockout
 from tepai.accounts.models import SignInThrottle
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
 from tepai.audit.models import AuditEntry
+from tepai.testing.accounts import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def _login(client: Client, password: str, username: str = "li", ip: str = ATTACK
     return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def _signed_in(response: Any) -> bool:
+def _signed_in(response: HttpResponseBase) -> bool:
     return response.status_code == 302
 
 
@@ -123,6 +124,7 @@ def test_a_failure_after_a_pause_earns_a_longer_one(
     _fail(client, 1)
     row = SignInThrottle.objects.get(username="li", source=ATTACKER)
     assert row.failures == 6
+    assert row.blocked_until is not None
     assert row.blocked_until - timezone.now() == datetime.timedelta(minutes=2)
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
+from tepai.testing.accounts import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_it_sends_them_to_the_password_page(client: Client) -> None:
     for path in ("/audit/", "/users/", "/"):
         response = client.get(path)
         assert response.status_code == 302, path
-        assert response.url == "/password/"
+        assert response["Location"] == "/password/"
     page = client.get("/password/")
     assert page.status_code == 200
     assert "初始密码" in page.content.decode()
@@ -25,7 +25,7 @@ def test_it_sends_them_to_the_password_page(client: Client) -> None:
 
 def test_they_may_still_sign_out(client: Client) -> None:
     client.force_login(make_user(must_change_password=True))
-    assert client.post("/logout/").url == "/login/"
+    assert client.post("/logout/")["Location"] == "/login/"
 
 
 def test_changing_the_password_lets_them_in(client: Client) -> None:

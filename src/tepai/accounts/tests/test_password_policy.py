@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import override_settings
@@ -25,7 +26,7 @@ def test_it_hashes_new_passwords_with_argon2_and_still_verifies_pbkdf2() -> None
         assert user.check_password("Abcdef-12")
 
 
-def _messages(password: str, user: object = None) -> list[str]:
+def _messages(password: str, user: User | None = None) -> list[str]:
     with pytest.raises(ValidationError) as caught:
         validate_password(password, user)
     return caught.value.messages

@@ -7,13 +7,13 @@ from django.contrib.auth.models import AnonymousUser
 
 from tepai.accounts.permissions import can_change, can_create, can_view_personal_data, visible
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.activities.models import Activity
 from tepai.commissioners.models import Commissioner
-from tepai.core.testing import make_activity, make_commissioner, make_enterprise, make_project
 from tepai.demands.models import Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
 from tepai.projects.models import Project
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_activity, make_commissioner, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -13,15 +13,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tepai.accounts import signin, two_factor
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import (
+from tepai.accounts.two_factor_views import ENROLMENT_KEY
+from tepai.api.tokens import issue_token
+from tepai.audit.models import AuditEntry
+from tepai.testing.accounts import (
     PASSWORD,
     current_code,
     force_login_password_only,
     make_user,
 )
-from tepai.accounts.two_factor_views import ENROLMENT_KEY
-from tepai.api.tokens import issue_token
-from tepai.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_admin_sign_in_needs_a_valid_code_and_a_code_works_once(client: Client) 
     assert (response.status_code, response.url) == (302, "/login/verify/")
     # The password alone signs nobody in: every page still asks for the sign-in.
     assert not _signed_in(client)
-    assert client.get("/users/").url.startswith("/login/?next=")
+    assert client.get("/users/")["Location"].startswith("/login/?next=")
     page = client.get("/login/verify/").content.decode()
     assert 'name="otp_token"' in page
 
@@ -172,12 +172,12 @@ def test_a_password_only_session_is_held_at_the_code_step(client: Client) -> Non
     user, device = _enrolled_admin()
     force_login_password_only(client, user)
     response = client.get("/users/")
-    assert response.url == "/login/verify/?next=%2Fusers%2F"
+    assert response["Location"] == "/login/verify/?next=%2Fusers%2F"
     api = client.get("/api/me")
     assert api.status_code == 403
     assert api.json()["error"]["code"] == "second_factor_required"
     verified = client.post("/login/verify/?next=/users/", {"otp_token": current_code(device)})
-    assert verified.url == "/users/"
+    assert verified["Location"] == "/users/"
     assert client.get("/users/").status_code == 200
     assert client.get("/api/me").status_code == 200
 
@@ -188,7 +188,7 @@ def test_the_django_admin_sign_in_does_not_skip_the_code(client: Client) -> None
     user.save(update_fields=["is_staff"])
     client.post("/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORD})
     response = client.get("/admin/")
-    assert response.status_code == 302 and response.url.startswith("/login/verify/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/verify/")
 
 
 def test_api_tokens_are_unaffected() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -9,8 +11,12 @@ from django.test import Client
 from tepai.accounts import lockout
 from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import PASSWORD, make_user
-from tepai.core.testing import make_commissioner, make_enterprise
+from tepai.testing.accounts import PASSWORD, make_user
+from tepai.testing.factories import make_commissioner, make_enterprise
+
+if TYPE_CHECKING:
+    # What the test client returns, as django-stubs name it.
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +46,8 @@ def test_the_list_shows_role_and_linked_record(admin_client: Client) -> None:
         assert text in html
 
 
-def _create(client: Client, **fields: object) -> object:
-    data = {
+def _create(client: Client, **fields: object) -> Response:
+    data: dict[str, object] = {
         "username": "newbie",
         "first_name": "新人",
         "role": Role.AUDITOR,
@@ -54,7 +60,7 @@ def _create(client: Client, **fields: object) -> object:
 
 def test_it_creates_an_account_that_must_change_its_password(admin_client: Client) -> None:
     response = _create(admin_client)
-    assert response.status_code == 302 and response.url == "/users/"
+    assert response.status_code == 302 and response["Location"] == "/users/"
     account = Account.objects.get(user__username="newbie")
     assert account.role == Role.AUDITOR and account.must_change_password
     assert account.user.check_password(NEW_PASSWORD)

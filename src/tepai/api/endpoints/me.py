@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
@@ -10,7 +9,9 @@ from pydantic import Field
 from tepai.accounts.permissions import can_create
 from tepai.accounts.roles import Role, role_of
 from tepai.api.auth import AUTH_METHOD
+from tepai.api.crud import writable
 from tepai.api.schemas import ERRORS, Ref
+from tepai.core.registries import all_registries, in_menu_order
 
 
 class MeOut(Schema):
@@ -28,8 +29,6 @@ class MeOut(Schema):
 
 
 def me(request: HttpRequest) -> Any:
-    from tepai.api.endpoints import WRITABLE_REGISTRIES
-
     user = request.user
     role = role_of(user)
     account = getattr(user, "account", None)
@@ -43,7 +42,9 @@ def me(request: HttpRequest) -> Any:
         "enterprise": getattr(account, "enterprise", None),
         "authenticated_by": getattr(request, AUTH_METHOD, "session"),
         "can_create": [
-            path for path, label in WRITABLE_REGISTRIES if can_create(user, apps.get_model(label))
+            registry.slug
+            for registry in in_menu_order(all_registries())
+            if writable(registry) and can_create(user, registry.model)
         ],
     }
 

@@ -6,8 +6,8 @@ import pytest
 
 from tepai.activities.models import ActivityKind
 from tepai.api.tests.world import World
-from tepai.core.testing import make_activity, make_batch
 from tepai.reports.kpi import KPI_DEFINITIONS, kpi_report
+from tepai.testing.factories import make_activity, make_batch
 
 pytestmark = pytest.mark.django_db
 

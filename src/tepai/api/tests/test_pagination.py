@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tepai.api.tests.world import World
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand, DemandStatus
 from tepai.search.pinyin import organisation_keys
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tepai.activities.models import ActivityKind
-from tepai.api.endpoints import REGISTRIES
 from tepai.api.tests.world import ROLES, World
 from tepai.cases.models import Case
 from tepai.commissioners.models import WorkItem
-from tepai.core.testing import (
+from tepai.core.registries import all_registries
+from tepai.demands.models import Demand, DemandStatus
+from tepai.events.models import Event, EventKind
+from tepai.outcomes.models import CooperationIntent, Outcome
+from tepai.programs.models import InnovationCentre, Team
+from tepai.testing.factories import (
     make_activity,
     make_batch,
     make_commissioner,
@@ -23,10 +27,9 @@ from tepai.core.testing import (
     make_institution,
     make_project,
 )
-from tepai.demands.models import Demand, DemandStatus
-from tepai.events.models import Event, EventKind
-from tepai.outcomes.models import CooperationIntent, Outcome
-from tepai.programs.models import InnovationCentre, Team
+
+# The registries the API serves.
+REGISTRIES = tuple(registry for registry in all_registries() if registry.api is not None)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +96,7 @@ def _measure(client: Any, url: str) -> tuple[int, int]:
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_make_the_same_number_of_queries_for_more_rows(world: World, role: str) -> None:
     client = world.client(role)
-    urls = [f"/api/{registry.path}/" for registry in REGISTRIES]
+    urls = [f"/api/{registry.slug}/" for registry in REGISTRIES]
     add_rows(world, 1)
     before = {url: _measure(client, url) for url in urls}
     add_rows(world, 3)
@@ -105,13 +108,13 @@ def test_lists_make_the_same_number_of_queries_for_more_rows(world: World, role:
         assert grown == urls  # the check saw more rows everywhere
 
 
-@pytest.mark.parametrize("registry", REGISTRIES, ids=lambda registry: registry.path)
+@pytest.mark.parametrize("registry", REGISTRIES, ids=lambda registry: registry.slug)
 def test_detail_pages_make_a_fixed_number_of_queries(world: World, registry: Any) -> None:
     add_rows(world, 1)
     client = world.client("admin")
     record = registry.model._default_manager.order_by("-pk").first()
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(f"/api/{registry.path}/{record.pk}").status_code == 200
+        assert client.get(f"/api/{registry.slug}/{record.pk}").status_code == 200
     # Beyond the session's own statements: user, the second factor's device, account, the
     # record, and one query per prefetched relation.
     statements = [
@@ -119,5 +122,5 @@ def test_detail_pages_make_a_fixed_number_of_queries(world: World, registry: Any
         for q in captured
         if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
     ]
-    prefetched = len(registry.prefetch) + len(registry.detail_prefetch)
+    prefetched = len(registry.api.prefetch) + len(registry.api.detail_prefetch)
     assert len(statements) == 4 + prefetched, "\n".join(sql[:120] for sql in statements)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tepai.api.tests.world import World
-from tepai.core.testing import make_commissioner
 from tepai.programs.models import InnovationCentre
+from tepai.testing.factories import make_commissioner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_encoder")]
 

@@ -20,14 +20,6 @@ from tepai.activities.models import Activity, ActivityKind
 from tepai.api.tokens import issue_token
 from tepai.cases.models import Case
 from tepai.commissioners.models import Commissioner, WorkItem
-from tepai.core.testing import (
-    make_activity,
-    make_batch,
-    make_commissioner,
-    make_enterprise,
-    make_institution,
-    make_project,
-)
 from tepai.demands.models import Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
 from tepai.events.models import Event, EventKind
@@ -35,6 +27,14 @@ from tepai.institutions.models import Institution
 from tepai.outcomes.models import CooperationIntent, Outcome
 from tepai.programs.models import Batch, InnovationCentre, Team
 from tepai.projects.models import Project
+from tepai.testing.factories import (
+    make_activity,
+    make_batch,
+    make_commissioner,
+    make_enterprise,
+    make_institution,
+    make_project,
+)
 
 ROLES = ("admin", "commissioner", "enterprise", "auditor")
 

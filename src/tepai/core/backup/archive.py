@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -195,7 +195,7 @@ class ArchiveWriter:
             info.mtime = int(stat.st_mtime)
             info.mode = 0o600
             reader = _HashingReader(handle)
-            self._tar.addfile(info, reader)  # type: ignore[arg-type]
+            self._tar.addfile(info, reader)
         entry = FileEntry(name, info.size, reader.digest.hexdigest())
         self.entries.append(entry)
         return entry
@@ -356,7 +356,7 @@ def _extract(path: Path, staging: Path, manifest: Manifest) -> None:
         raise BackupError(_("备份文件在校验过程中发生了变化，未做任何更改。"))
 
 
-def _copy(source: BinaryIO, target: Path, size: int) -> str:
+def _copy(source: IO[bytes], target: Path, size: int) -> str:
     """Copy exactly ``size`` bytes of ``source`` to a new file ``target``; return the SHA-256."""
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from tepai.core.backup.archive import BackupError
 from tepai.core.backup.pgtools import PostgresClient
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
 
 __all__ = ["Database", "Snapshot", "current_database"]
 
@@ -61,7 +64,8 @@ class Database(Protocol):
 def current_database() -> Database:
     """Return the handler of the database tepai is configured with."""
     if connection.vendor == "sqlite":
-        return SqliteDatabase(Path(settings.DATABASES["default"]["NAME"]))
+        # str(): the settings type NAME loosely; tepai.config makes it the file's path.
+        return SqliteDatabase(Path(str(settings.DATABASES["default"]["NAME"])))
     if connection.vendor == "postgresql":
         return PostgresDatabase()
     raise BackupError(_("不支持备份 %(vendor)s 数据库。") % {"vendor": connection.vendor})
@@ -204,7 +208,8 @@ class PostgresDatabase:
 
     def server_major(self) -> int:
         connection.ensure_connection()
-        return int(connection.pg_version) // 10000
+        # current_database() makes this handler only for a PostgreSQL connection.
+        return int(cast("PostgresWrapper", connection).pg_version) // 10000
 
     def _client(self) -> PostgresClient:
         return PostgresClient.from_settings(settings.DATABASES["default"], self.server_major())

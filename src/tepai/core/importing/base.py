@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
@@ -21,9 +21,6 @@ Parser = Callable[[object], Any]
 
 # Always accepted and ignored: offices number their rows.
 IGNORED_HEADERS = frozenset({"序号"})
-
-# The model a reference cell names: resolve_reference returns a record of it.
-ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -118,13 +115,12 @@ class Importer:
     model: ClassVar[type[models.Model]]
     columns: ClassVar[list[Column]]
     description: ClassVar[str] = ""
-    # Export hooks: the lookup that ties a record to a batch (None: not batch-scoped), and the
-    # personal-data columns with the function that masks each.
+    # Export hook: the lookup that ties a record to a batch (None: not batch-scoped). Personal
+    # data is masked by what tepai.core.personal_data declares for the model's fields.
     batch_filter: ClassVar[str | None] = None
     # The columns the browser preview shows for each row (keys; default: the first three
     # filled), chosen to show how messy cells were read (职称 → its level, 学位 → its code).
     preview_keys: ClassVar[tuple[str, ...]] = ()
-    personal_data: ClassVar[dict[str, Callable[[str], str]]] = {}
 
     @classmethod
     def export_queryset(cls) -> models.QuerySet[Any]:
@@ -150,9 +146,9 @@ class Importer:
     # ----- parsing -------------------------------------------------------------------------
     def _map_headers(self, table: Table) -> tuple[dict[str, Column], list[RowError]]:
         by_name: dict[str, Column] = {}
-        for column in self.columns:
-            for name in (column.header, *column.aliases):
-                by_name[normalise_header(name)] = column
+        for declared in self.columns:
+            for name in (declared.header, *declared.aliases):
+                by_name[normalise_header(name)] = declared
         mapping: dict[str, Column] = {}
         errors: list[RowError] = []
         seen: dict[str, str] = {}
@@ -351,33 +347,3 @@ def find_existing(
         if found is not None:
             return found
     return ctx.uow.first(model, **natural_key)
-
-
-def resolve_reference(
-    model: type[ModelT],
-    token: str,
-    *,
-    fields: Sequence[str],
-    ctx: ImportContext,
-    number: int,
-    header: str,
-    missing: str,
-    ambiguous: str = "",
-) -> ModelT:
-    """Return the record a cell names, looked up by ``fields`` in order, cached per import.
-
-    The first field with any match decides: one match is the answer, several raise
-    RowError(``ambiguous``), and no field matching raises RowError(``missing``).
-    """
-    key = ("reference", model._meta.label, token)
-    if key in ctx.cache:
-        cached: ModelT = ctx.cache[key]
-        return cached
-    for field_name in fields:
-        matches = ctx.uow.filter(model, **{field_name: token})[:2]
-        if len(matches) > 1 and ambiguous:
-            raise RowError(number, header, ambiguous)
-        if matches:
-            ctx.cache[key] = matches[0]
-            return matches[0]
-    raise RowError(number, header, missing)

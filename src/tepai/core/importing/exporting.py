@@ -2,15 +2,15 @@
 
 The columns are the registry's import template; each importer says how a record becomes a row
 (:meth:`Importer.export_row`), which records to read (``export_queryset()``, optional, with the
-joins and prefetches that keep the export at a fixed number of queries), which columns hold
-personal data (``personal_data``: column key → masking function) and how records link to a
-batch (``batch_filter``, a lookup such as ``"batch"``). This module turns the values into cells
-in the form the import parsers accept: dates as ``YYYY-MM-DD`` (a month-precision date as
+joins and prefetches that keep the export at a fixed number of queries) and how records link to
+a batch (``batch_filter``, a lookup such as ``"batch"``). This module turns the values into
+cells in the form the import parsers accept: dates as ``YYYY-MM-DD`` (a month-precision date as
 ``YYYY-MM``), yes/no as 是/否, amounts without trailing zeros, several values joined with 、.
 
-Phones and e-mails are masked unless asked otherwise. A masked value is recognised on import
-(:func:`unless_masked`), so re-importing a masked file keeps the real values instead of
-failing or overwriting them.
+Phones and e-mails are masked unless asked otherwise: the columns of the model's fields that
+:func:`tepai.core.personal_data.masked_in_exports` names, each with its kind's mask. A masked
+value is recognised on import (:func:`tepai.core.personal_data.unless_masked`), so
+re-importing a masked file keeps the real values instead of failing or overwriting them.
 """
 
 from __future__ import annotations
@@ -18,20 +18,18 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.utils import translation
 
-from tepai.core.cleaning import PartialDate, clean_text
-from tepai.core.importing.base import Importer, Parser
+from tepai.core.cleaning import PartialDate
+from tepai.core.importing.base import Importer
 from tepai.core.importing.formulas import escape_formula, looks_like_formula, unescape_formula
-from tepai.core.importing.registry import IMPORTERS, get_importer
-from tepai.core.personal_data import mask_phone_text
+from tepai.core.importing.registry import get_importer, importer_names
+from tepai.core.personal_data import mask_value, masked_in_exports
 from tepai.programs.models import Batch
 
 __all__ = [
@@ -43,53 +41,20 @@ __all__ = [
     "export_rows",
     "find_batch",
     "format_cell",
-    "is_masked",
     "looks_like_formula",
-    "mask_phone_cell",
     "name_of",
     "unescape_formula",
-    "unless_masked",
     "write_csv",
     "write_xlsx",
 ]
 
 Cell = str | int | None
 
-# mask_phone writes 138****1234 or, for a 7-digit landline, 0997-***4567; mask_email writes
-# w***@example.com; the admin shows **** for a value it cannot parse. Three stars cover them all.
-_MASK = re.compile(r"\*{3,}")
 _CHUNK_SIZE = 2000
 
 
 class ExportError(Exception):
     """The export cannot be made as asked; ``str()`` is the reason in Chinese."""
-
-
-# ----- masking ---------------------------------------------------------------------------------
-def is_masked(value: object) -> bool:
-    """Return True when ``value`` is a phone or e-mail masked by an export (138****1234)."""
-    return isinstance(value, str) and bool(_MASK.search(value))
-
-
-def unless_masked(parse: Parser) -> Parser:
-    """Return ``parse`` made to read a masked value as empty, i.e. "keep what the record has".
-
-    Importers leave a record's phone and e-mail alone when their cell is empty, so a masked
-    export re-imported over the real data neither fails nor overwrites it.
-    """
-
-    def parse_or_keep(raw: object) -> Any:
-        if is_masked(clean_text(raw)):
-            return ""
-        return parse(raw)
-
-    parse_or_keep.__doc__ = parse.__doc__
-    return parse_or_keep
-
-
-def mask_phone_cell(phone: str) -> str:
-    """Return the phone number masked; a stored value that is no phone number is hidden whole."""
-    return mask_phone_text(phone)
 
 
 # ----- references ------------------------------------------------------------------------------
@@ -158,7 +123,7 @@ def find_batch(token: str) -> Batch:
 
 def batch_registries() -> list[str]:
     """Return the registries whose records link to a batch, i.e. can be exported by batch."""
-    return [name for name in IMPORTERS if get_importer(name).batch_filter]
+    return [name for name in importer_names() if get_importer(name).batch_filter]
 
 
 def export_queryset(importer: type[Importer], batch: Batch | None = None) -> models.QuerySet:
@@ -178,9 +143,14 @@ def export_queryset(importer: type[Importer], batch: Batch | None = None) -> mod
     return queryset
 
 
-def personal_columns(importer: type[Importer]) -> dict[str, Callable[[str], str]]:
-    """Return the importer's personal-data columns: key → masking function."""
-    return dict(importer.personal_data)
+def personal_columns(importer: type[Importer]) -> dict[str, str]:
+    """Return the columns an export masks unless asked not to: key → kind of personal data.
+
+    They are the columns named like a field of the importer's model that
+    :data:`tepai.core.personal_data.PERSONAL_FIELDS` declares and exports mask.
+    """
+    masked = masked_in_exports(importer.model)
+    return {column.key: masked[column.key] for column in importer.columns if column.key in masked}
 
 
 def export_rows(
@@ -204,9 +174,9 @@ def export_rows(
             # whatever language the caller has active.
             with translation.override(None):
                 values = importer.export_row(obj)
-                for key, mask in masks.items():
+                for key, kind in masks.items():
                     if values[key]:
-                        values[key] = mask(str(values[key]))
+                        values[key] = mask_value(kind, str(values[key]))
                 row = [format_cell(values[column.key]) for column in columns]
             yield row
 

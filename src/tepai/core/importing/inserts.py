@@ -79,7 +79,7 @@ def insert_values(
     JSON field's text, already encoded by the caller).
     """
     connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [_column_field(model, name) for name in names]
     preparers = [
         _as_is if name in ready else _preparer(field, connection)
         for name, field in zip(names, fields, strict=True)
@@ -87,7 +87,14 @@ def insert_values(
     prepared = (
         [prepare(value) for prepare, value in zip(preparers, row, strict=True)] for row in rows
     )
-    _execute(model, fields, prepared)  # type: ignore[arg-type]
+    _execute(model, fields, prepared)
+
+
+def _column_field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    # get_field also finds reverse relations; they have no column, so no name here is one.
+    assert isinstance(field, models.Field), f"{name} is no column of {model._meta.label}"
+    return field
 
 
 def insert_records(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -119,6 +126,7 @@ def _reserve_keys(model: type[models.Model], count: int) -> list[int]:
     """
     connection = connections[router.db_for_write(model)]
     table, column = model._meta.db_table, model._meta.pk.column
+    assert column is not None  # only a field without a column (a relation) has none
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

@@ -1,41 +1,31 @@
-"""Which importer serves which ``tepai import REGISTRY`` name, in dependency order."""
+"""Which importer serves which ``tepai import REGISTRY`` name, in dependency order.
+
+Each registry's declaration names its importer (tepai.core.registries); this module answers
+the import and export commands, the import page and the demo by the registry's slug.
+"""
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
-
 from tepai.core.importing.base import Importer
+from tepai.core.registries import all_registries, registries_by_slug
 
-# Order matters: `tepai demo` and the docs list registries in the order they can be loaded.
-IMPORTERS: dict[str, str] = {
-    "institutions": "tepai.institutions.importers.InstitutionImporter",
-    "batches": "tepai.programs.importers.BatchImporter",
-    "teams": "tepai.programs.importers.TeamImporter",
-    "centres": "tepai.programs.importers.CentreImporter",
-    "commissioners": "tepai.commissioners.importers.CommissionerImporter",
-    "work-items": "tepai.commissioners.importers.WorkItemImporter",
-    "enterprises": "tepai.enterprises.importers.EnterpriseImporter",
-    "events": "tepai.events.importers.EventImporter",
-    "demand-lists": "tepai.demands.importers.DemandListImporter",
-    "demands": "tepai.demands.importers.DemandImporter",
-    "outcomes": "tepai.outcomes.importers.OutcomeImporter",
-    "intents": "tepai.outcomes.importers.CooperationIntentImporter",
-    "projects": "tepai.projects.importers.ProjectImporter",
-    "activities": "tepai.activities.importers.ActivityImporter",
-    "cases": "tepai.cases.importers.CaseImporter",
-}
+
+def importer_names() -> list[str]:
+    """Return every registry that can be imported, each after those its rows refer to.
+
+    `tepai demo`, the import page and the docs load and list registries in this order.
+    """
+    return [registry.slug for registry in all_registries()]
 
 
 class UnknownRegistry(KeyError):
     def __str__(self) -> str:
-        return f"未知的数据类别“{self.args[0]}”；可选：{'、'.join(IMPORTERS)}"
+        return f"未知的数据类别“{self.args[0]}”；可选：{'、'.join(importer_names())}"
 
 
 def get_importer(registry: str) -> type[Importer]:
     """Return the importer class for ``registry`` or raise UnknownRegistry."""
     try:
-        path = IMPORTERS[registry]
+        return registries_by_slug()[registry].importer
     except KeyError:
         raise UnknownRegistry(registry) from None
-    importer: type[Importer] = import_string(path)
-    return importer

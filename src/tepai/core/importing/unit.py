@@ -11,14 +11,15 @@ model signals would have written (which bulk writes do not send), in bulk too.
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
@@ -238,7 +239,8 @@ class UnitOfWork:
             self._links[key] = links
         return links
 
-    def _through(self, relation: _Relation) -> dict[Any, set[Any]]:
+    # builtins.set: in the class body "set" is the method above.
+    def _through(self, relation: _Relation) -> dict[Any, builtins.set[Any]]:
         key = (relation.through, relation.source, relation.target)
         table = self._through_rows.get(key)
         if table is None:
@@ -349,7 +351,9 @@ def _holds(condition: Any, instance: models.Model) -> bool | None:
         if isinstance(child, Q):
             result = _holds(child, instance)
         else:
-            result = _lookup_holds(child[0], child[1], instance)
+            # A Q's other children are its (lookup, value) pairs.
+            pair = cast("Sequence[Any]", child)
+            result = _lookup_holds(pair[0], pair[1], instance)
         if result is None:
             return None
         results.append(result)
@@ -368,7 +372,9 @@ def _lookup_holds(lookup: str, expected: Any, instance: models.Model) -> bool | 
     if operator == "isnull":
         return (actual is None) == bool(expected)
     if isinstance(expected, F):
-        expected = getattr(instance, instance._meta.get_field(expected.name).attname)  # type: ignore[union-attr]
+        # attr-defined: django-stubs do not declare F.name, which F.__init__ sets.
+        other = expected.name  # type: ignore[attr-defined]
+        expected = getattr(instance, instance._meta.get_field(other).attname)  # type: ignore[union-attr]
     elif not isinstance(expected, str | int | float | bool | Decimal | datetime.date):
         return None
     compare = _COMPARE.get(operator)
@@ -387,8 +393,8 @@ def _bulk_update(updated: list[tuple[models.Model, dict[str, Any], list[str]]]) 
     for obj, _loaded, names in updated:
         stamps = [f.name for f in type(obj)._meta.concrete_fields if getattr(f, "auto_now", False)]
         groups[(type(obj), tuple(sorted({*names, *stamps})))].append(obj)
-    for (model, names), objs in groups.items():
-        model._base_manager.bulk_update(objs, list(names), batch_size=BATCH_SIZE)
+    for (model, field_names), objs in groups.items():
+        model._base_manager.bulk_update(objs, list(field_names), batch_size=BATCH_SIZE)
 
 
 def _value_key(obj: models.Model, name: str) -> Any:
@@ -427,24 +433,39 @@ def _relation(model: type[models.Model], name: str) -> _Relation:
     """Return the many-to-many relation ``name`` of ``model``, forward or reverse."""
     for field_ in model._meta.many_to_many:
         if field_.name == name:
-            through = field_.remote_field.through
+            through = _through_model(field_)
             return _Relation(
                 name,
                 through,
-                through._meta.get_field(field_.m2m_field_name()).attname,
-                through._meta.get_field(field_.m2m_reverse_field_name()).attname,
+                _attname(through, field_.m2m_field_name()),
+                _attname(through, field_.m2m_reverse_field_name()),
             )
     for relation in model._meta.related_objects:
         if relation.many_to_many and relation.get_accessor_name() == name:
             m2m = relation.field
-            through = m2m.remote_field.through
+            assert isinstance(m2m, models.ManyToManyField)  # the relation is many-to-many
+            through = _through_model(m2m)
             return _Relation(
                 name,
                 through,
-                through._meta.get_field(m2m.m2m_reverse_field_name()).attname,
-                through._meta.get_field(m2m.m2m_field_name()).attname,
+                _attname(through, m2m.m2m_reverse_field_name()),
+                _attname(through, m2m.m2m_field_name()),
             )
     raise LookupError(f"{model.__name__} has no many-to-many relation {name!r}")
+
+
+def _through_model(m2m: models.ManyToManyField) -> type[models.Model]:
+    through = m2m.remote_field.through
+    # Django sets it (to an automatic model if none was declared) once the apps are loaded.
+    assert through is not None
+    return through
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    """Return the column attribute of ``model``'s field ``name`` (a through model's key)."""
+    field_ = model._meta.get_field(name)
+    assert isinstance(field_, models.Field)  # not a reverse relation: those have no column
+    return field_.attname
 
 
 def _insert_order(models_: set[type[models.Model]]) -> list[type[models.Model]]:
@@ -459,7 +480,7 @@ def _insert_order(models_: set[type[models.Model]]) -> list[type[models.Model]]:
         for fk in model._meta.concrete_fields:
             target = fk.related_model if fk.is_relation else None
             if target in models_ and target is not model:
-                visit(target)  # type: ignore[arg-type]
+                visit(target)
         visiting.discard(model)
         ordered.append(model)
 

@@ -39,7 +39,7 @@ class UnreadableSheet(Exception):
 _PROLOG_LIMIT = 1 << 20
 
 
-def _without_dtd(source: IO[bytes]) -> IO[bytes]:
+def _without_dtd(source: IO[bytes]) -> io.RawIOBase:
     """Return ``source`` to parse, after checking that its XML declares no DTD or entities.
 
     defusedxml refuses them too, but only through the pure-Python parser, which took 40 % of

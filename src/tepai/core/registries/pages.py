@@ -1,18 +1,18 @@
-"""The declarations a registry's web pages are generated from: columns, filters, relations.
+"""What a registry's list and detail pages are made of: columns, filters, related sections.
 
-One :class:`Registry` per kind of record (特派员, 企业, 需求 …) says which columns its list shows,
-what can be searched and filtered, which related records its detail page lists and which form
-edits it; the generic views in :mod:`tepai.web.views.registry` do the rest.
+A :class:`tepai.core.registries.Registry` lists these; the generic views in
+:mod:`tepai.web.views.registry` turn them into pages, and the search, exports and dashboard
+figures read the same declarations. The short constructors at the end (``choice``, ``relation``,
+``hidden``, ``flag``) keep the declarations one line per filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 
 Label = str | Promise
@@ -92,52 +92,40 @@ class Inline:
     fields: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Registry:
-    """The web pages of one kind of record."""
+def model_field(model: type[Model], path: str) -> object:
+    """Return the field at the end of ``path`` ("enterprise__cluster" → Enterprise.cluster)."""
+    field = None
+    current = model
+    for part in path.split("__"):
+        field = current._meta.get_field(part)
+        related = getattr(field, "related_model", None)
+        if related is not None:
+            current = related
+    return field
 
-    slug: str
-    model: type[Model]
-    form: type[forms.ModelForm]
-    columns: tuple[Column, ...]
-    search: tuple[str, ...] = ()
-    filters: tuple[Filter, ...] = ()
-    # Name in tepai.core.importing.registry: enables export (and import for administrators).
-    importer: str | None = None
-    select_related: tuple[str, ...] = ()
-    prefetch_related: tuple[str, ...] = ()
-    # The date the dashboard's "by month/year" figures use (?period=2024-05).
-    date_field: str | None = None
-    # A quantity the list sums (工作记录的数量, which the KPIs add up).
-    quantity_field: str | None = None
-    # The choice field whose kinds count different things (人, 人次, 批次 …): a list holding
-    # several kinds shows a subtotal per kind instead of one meaningless sum.
-    quantity_kind: str | None = None
-    related: tuple[Related, ...] = ()
-    inlines: tuple[Inline, ...] = ()
-    # Fields the detail page shows (default: the form's fields).
-    detail_fields: tuple[str, ...] = ()
-    # Personal fields are declared once, in tepai.core.personal_data.PERSONAL_FIELDS.
-    # Called after a record is created through the web form (request user, record).
-    after_create: Callable[[Any, Any], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def label(self) -> Label:
-        return self.model._meta.verbose_name_plural
+def choice(model: type[Model], lookup: str, param: str = "", label: Label = "") -> Filter:
+    """Return a filter over the choices of the field at ``lookup`` (its label by default)."""
+    field = model_field(model, lookup)
+    return Filter(
+        param=param or lookup,
+        lookup=lookup,
+        label=label or field.verbose_name,  # type: ignore[attr-defined]
+        kind="choice",
+        choices=tuple((str(value), text) for value, text in field.choices),  # type: ignore[attr-defined]
+    )
 
-    @property
-    def label_singular(self) -> Label:
-        return self.model._meta.verbose_name
 
-    def base_queryset(self) -> QuerySet:
-        """Return every record with the joins the list and export need."""
-        queryset = self.model._default_manager.all()
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        if self.prefetch_related:
-            queryset = queryset.prefetch_related(*self.prefetch_related)
-        return queryset
+def relation(param: str, lookup: str, model: type[Model], label: Label) -> Filter:
+    """Return a drop-down filter over the records of ``model`` the user may see."""
+    return Filter(param=param, lookup=lookup, label=label, kind="relation", model=model)
 
-    def filter(self, param: str) -> Filter | None:
-        return next((f for f in self.filters if f.param == param), None)
+
+def hidden(param: str, lookup: str, model: type[Model], label: Label) -> Filter:
+    """Return a filter reached only by links (detail pages, dashboard), not offered as a menu."""
+    return Filter(param=param, lookup=lookup, label=label, kind="hidden", model=model)
+
+
+def flag(param: str, lookup: str, label: Label, *, negate: bool = False) -> Filter:
+    """Return a yes/no filter; ``negate`` for lookups such as ``x__isnull`` (1 = has an x)."""
+    return Filter(param=param, lookup=lookup, label=label, kind="flag", negate=negate)

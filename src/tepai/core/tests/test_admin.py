@@ -6,10 +6,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from tepai.core.testing import make_commissioner, make_enterprise
+from tepai.testing.factories import make_commissioner, make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def superuser_client(client: Client) -> Client:
     return client
 
 
-def _tepai_models() -> list[type]:
+def _tepai_models() -> list[type[Model]]:
     return [model for model in admin.site._registry if model.__module__.startswith("tepai.")]
 
 

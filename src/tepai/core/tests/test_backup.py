@@ -35,7 +35,7 @@ PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg, but bytes to compare \x00\x01\x02"
 
 SEED = """
 from django.contrib.auth import get_user_model
-from tepai.core.testing import (
+from tepai.testing.factories import (
     make_activity, make_batch, make_commissioner, make_enterprise, make_project,
 )
 batch = make_batch()
@@ -74,15 +74,15 @@ class Home:
         if self.database_url:
             import psycopg
 
-            with psycopg.connect(self.database_url) as db:
+            with psycopg.connect(self.database_url) as pg:
                 tables = [
                     row[0]
-                    for row in db.execute(
+                    for row in pg.execute(
                         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
                     )
                 ]
                 return {
-                    t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]  # type: ignore[index]
+                    t: pg.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]  # type: ignore[index]
                     for t in tables
                 }
         database = self.path / "tepai.db"
@@ -174,11 +174,12 @@ def archive(source: Home, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     return path, counts
 
 
-def _manifest(path: Path) -> dict:
+def _manifest(path: Path) -> dict[str, Any]:
     with tarfile.open(path) as tar:
         handle = tar.extractfile("manifest.json")
         assert handle is not None
-        return json.loads(handle.read())
+        manifest: dict[str, Any] = json.loads(handle.read())
+        return manifest
 
 
 # --- round trip -------------------------------------------------------------------------------

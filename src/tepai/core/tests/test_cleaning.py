@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ from tepai.core.cleaning import (
 )
 
 
-def test_it_exports_a_documented_public_api():
+def test_it_exports_a_documented_public_api() -> None:
     for name in cleaning.__all__:
         function = getattr(cleaning, name)
         assert function.__doc__, name
@@ -42,7 +43,7 @@ def test_it_exports_a_documented_public_api():
             assert getattr(cleaning, name).__doc__.startswith("Return"), name
 
 
-def test_it_makes_cleaning_error_a_value_error():
+def test_it_makes_cleaning_error_a_value_error() -> None:
     assert issubclass(CleaningError, ValueError)
 
 
@@ -93,30 +94,31 @@ def test_it_makes_cleaning_error_a_value_error():
         (True, "True"),
     ],
 )
-def test_it_cleans_text(value, expected):
+def test_it_cleans_text(value: object, expected: str) -> None:
     assert clean_text(value) == expected
 
 
-def test_it_keeps_line_breaks_in_long_text_when_asked():
+def test_it_keeps_line_breaks_in_long_text_when_asked() -> None:
     raw = "  第一段\u3000 有  空格 \r\n\r\n\r\n\r\n第二段\r第三段\n"
     assert clean_text(raw, keep_newlines=True) == "第一段 有 空格\n\n第二段\n第三段"
     assert clean_text(raw) == "第一段 有 空格 第二段 第三段"
 
 
 @pytest.mark.parametrize("value", ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", " #n/a "])
-def test_it_refuses_excel_error_values(value):
+def test_it_refuses_excel_error_values(value: str) -> None:
     with pytest.raises(CleaningError, match="Excel错误值"):
         clean_text(value)
 
 
-def test_it_treats_pandas_na_as_missing():
+def test_it_treats_pandas_na_as_missing() -> None:
     class NotABool:
         """Behaves like pandas.NA, which refuses to be used as a truth value."""
 
-        def __ne__(self, other):
+        # override: like pandas.NA, != answers NA rather than a bool.
+        def __ne__(self, other: object) -> NotABool:  # type: ignore[override]
             return self
 
-        def __bool__(self):
+        def __bool__(self) -> bool:
             raise TypeError("boolean value of NA is ambiguous")
 
     assert clean_text(NotABool()) == ""
@@ -143,7 +145,7 @@ def test_it_treats_pandas_na_as_missing():
         (None, ""),
     ],
 )
-def test_it_cleans_names(value, expected):
+def test_it_cleans_names(value: object, expected: str) -> None:
     assert clean_name(value) == expected
 
 
@@ -169,7 +171,7 @@ def test_it_cleans_names(value, expected):
         (12.0, ["12"]),
     ],
 )
-def test_it_splits_multi_value_cells(value, expected):
+def test_it_splits_multi_value_cells(value: object, expected: list[str]) -> None:
     assert split_multi(value) == expected
 
 
@@ -225,7 +227,7 @@ def test_it_splits_multi_value_cells(value, expected):
         (19810302.0, "1981-03-02"),
     ],
 )
-def test_it_parses_partial_dates(value, expected):
+def test_it_parses_partial_dates(value: object, expected: str) -> None:
     assert str(parse_partial_date(value)) == expected
 
 
@@ -260,18 +262,18 @@ def test_it_parses_partial_dates(value, expected):
         (datetime.date(1850, 1, 1), "无法识别的日期“1850-01-01”：年份应在1900至2100之间"),
     ],
 )
-def test_it_refuses_bad_dates(value, reason):
+def test_it_refuses_bad_dates(value: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_partial_date(value)
     assert str(excinfo.value) == reason
 
 
-def test_it_accepts_the_serial_bounds():
+def test_it_accepts_the_serial_bounds() -> None:
     assert str(parse_partial_date(7306)) == "1920-01-01"
     assert str(parse_partial_date(73415)) == "2100-12-31"
 
 
-def test_it_describes_partial_dates():
+def test_it_describes_partial_dates() -> None:
     month = PartialDate(1981, 3)
     day = PartialDate(1981, 3, 2)
     assert (month.precision, str(month), month.to_date()) == (
@@ -287,7 +289,7 @@ def test_it_describes_partial_dates():
     assert PartialDate(1981, 3) == parse_partial_date("1981年3月")
 
 
-def test_it_validates_partial_dates_on_construction():
+def test_it_validates_partial_dates_on_construction() -> None:
     with pytest.raises(CleaningError, match="月份应为1至12"):
         PartialDate(1981, 13)
     with pytest.raises(CleaningError, match="没有30日"):
@@ -304,14 +306,14 @@ def test_it_validates_partial_dates_on_construction():
         (19810302, datetime.date(1981, 3, 2)),
     ],
 )
-def test_it_parses_full_dates(value, expected):
+def test_it_parses_full_dates(value: object, expected: datetime.date) -> None:
     result = parse_date(value)
     assert result == expected
     assert type(result) is datetime.date
 
 
 @pytest.mark.parametrize("value", ["1981-03", "1981年3月", 1981.03, 198103])
-def test_it_refuses_a_month_where_a_full_date_is_required(value):
+def test_it_refuses_a_month_where_a_full_date_is_required(value: object) -> None:
     with pytest.raises(CleaningError, match="缺少日") as excinfo:
         parse_date(value)
     assert str(excinfo.value) == "日期“1981-03”缺少日，请填写完整日期，如1981-03-01"
@@ -334,11 +336,11 @@ def test_it_refuses_a_month_where_a_full_date_is_required(value):
         (PartialDate(1981, 3, 2), datetime.date(1981, 3, 2), 0),
     ],
 )
-def test_it_computes_age_on_a_date(birth, on, expected):
+def test_it_computes_age_on_a_date(birth: PartialDate, on: datetime.date, expected: int) -> None:
     assert age_on(birth, on) == expected
 
 
-def test_it_refuses_an_age_before_birth():
+def test_it_refuses_an_age_before_birth() -> None:
     with pytest.raises(CleaningError, match="早于出生日期1981-03"):
         age_on(PartialDate(1981, 3), datetime.date(1981, 2, 28))
 
@@ -389,12 +391,12 @@ JUNIOR_TITLES = """
         ("高 级 工 程 师", VICE),
     ],
 )
-def test_it_grades_professional_titles(title, expected):
+def test_it_grades_professional_titles(title: object, expected: str) -> None:
     assert parse_title_level(title) == expected
 
 
 @pytest.mark.parametrize("title", ["博士生导师", "院长", "高级技师", "董事长"])
-def test_it_refuses_unknown_titles(title):
+def test_it_refuses_unknown_titles(title: object) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_title_level(title)
     message = str(excinfo.value)
@@ -402,7 +404,7 @@ def test_it_refuses_unknown_titles(title):
     assert "高级工程师" in message and "正高级/副高级/中级/初级/无" in message
 
 
-def test_it_requires_a_title():
+def test_it_requires_a_title() -> None:
     with pytest.raises(CleaningError, match=r"^不能为空$"):
         parse_title_level("  ")
 
@@ -429,7 +431,7 @@ OTHER_DEGREES = "大专 专科 无 其他 其它 中专"
         *[(text, Degree.OTHER) for text in OTHER_DEGREES.split()],
     ],
 )
-def test_it_parses_degrees(text, expected):
+def test_it_parses_degrees(text: object, expected: str) -> None:
     assert parse_degree(text) == expected
 
 
@@ -442,7 +444,7 @@ def test_it_parses_degrees(text, expected):
         ("", "不能为空"),
     ],
 )
-def test_it_refuses_unknown_degrees(text, reason):
+def test_it_refuses_unknown_degrees(text: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_degree(text)
     assert str(excinfo.value) == reason
@@ -466,7 +468,7 @@ def test_it_refuses_unknown_degrees(text, reason):
         ("female", Gender.FEMALE),
     ],
 )
-def test_it_parses_gender(text, expected):
+def test_it_parses_gender(text: object, expected: str) -> None:
     assert parse_gender(text) == expected
 
 
@@ -474,7 +476,7 @@ def test_it_parses_gender(text, expected):
     ("text", "reason"),
     [("未知", "无法识别的性别“未知”，请填写 男 或 女"), ("", "不能为空")],
 )
-def test_it_refuses_unknown_gender(text, reason):
+def test_it_refuses_unknown_gender(text: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_gender(text)
     assert str(excinfo.value) == reason
@@ -499,12 +501,12 @@ NO_WORDS = "否 N n no 0 × x false 无"
         (None, False),
     ],
 )
-def test_it_parses_yes_no(value, expected):
+def test_it_parses_yes_no(value: object, expected: bool) -> None:
     assert parse_bool(value) is expected
 
 
 @pytest.mark.parametrize("value", ["可能", "2", 2])
-def test_it_refuses_unknown_yes_no(value):
+def test_it_refuses_unknown_yes_no(value: object) -> None:
     with pytest.raises(CleaningError, match="请填写 是 或 否"):
         parse_bool(value)
 
@@ -527,12 +529,12 @@ PUBLISHED_CREDIT_CODES = [
 
 
 @pytest.mark.parametrize("code", PUBLISHED_CREDIT_CODES)
-def test_it_accepts_published_credit_codes(code):
+def test_it_accepts_published_credit_codes(code: str) -> None:
     assert validate_credit_code(code) == code
     assert credit_code_check_char(code[:17]) == code[17]
 
 
-def test_it_computes_the_check_character_by_hand():
+def test_it_computes_the_check_character_by_hand() -> None:
     # Worked example 1: 91110000600037341L. Values (alphabet index) × weights, positions 1–17:
     #   9×1 + 1×3 + 1×9 + 1×27 + 0×19 + 0×26 + 0×16 + 0×17 + 6×20 + 0×29 + 0×25 + 0×13
     #   + 3×8 + 7×24 + 3×10 + 4×30 + 1×28
@@ -550,7 +552,7 @@ def test_it_computes_the_check_character_by_hand():
     assert credit_code_check_char("0" * 17) == "0"
 
 
-def test_it_uses_powers_of_three_as_weights():
+def test_it_uses_powers_of_three_as_weights() -> None:
     assert tuple(pow(3, i, 31) for i in range(17)) == cleaning.CREDIT_CODE_WEIGHTS
     assert len(cleaning.CREDIT_CODE_ALPHABET) == 31
     assert not set("IOZSV") & set(cleaning.CREDIT_CODE_ALPHABET)
@@ -564,7 +566,7 @@ def test_it_uses_powers_of_three_as_weights():
         ("９１１１００００６０００３７３４１Ｌ", "91110000600037341L"),
     ],
 )
-def test_it_normalises_credit_codes(value, expected):
+def test_it_normalises_credit_codes(value: object, expected: str) -> None:
     assert validate_credit_code(value) == expected
 
 
@@ -602,13 +604,13 @@ def test_it_normalises_credit_codes(value, expected):
         ("", "不能为空"),
     ],
 )
-def test_it_refuses_bad_credit_codes(value, reason):
+def test_it_refuses_bad_credit_codes(value: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         validate_credit_code(value)
     assert str(excinfo.value) == reason
 
 
-def test_it_refuses_a_check_character_request_of_the_wrong_length():
+def test_it_refuses_a_check_character_request_of_the_wrong_length() -> None:
     with pytest.raises(CleaningError, match="需要前17位"):
         credit_code_check_char("9111")
 
@@ -650,7 +652,7 @@ def test_it_refuses_a_check_character_request_of_the_wrong_length():
         ("0997-1234567 ext. 801", "0997-1234567-801"),
     ],
 )
-def test_it_normalises_phone_numbers(value, expected):
+def test_it_normalises_phone_numbers(value: object, expected: str) -> None:
     assert parse_phone(value) == expected
 
 
@@ -669,7 +671,7 @@ def test_it_normalises_phone_numbers(value, expected):
         ("", "不能为空"),
     ],
 )
-def test_it_refuses_bad_phone_numbers(value, reason):
+def test_it_refuses_bad_phone_numbers(value: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_phone(value)
     assert str(excinfo.value).startswith(reason)
@@ -687,19 +689,19 @@ def test_it_refuses_bad_phone_numbers(value, reason):
         ("zs+tepai@mail.xj-agri.gov.cn", "zs+tepai@mail.xj-agri.gov.cn"),
     ],
 )
-def test_it_normalises_email_addresses(value, expected):
+def test_it_normalises_email_addresses(value: object, expected: str) -> None:
     assert parse_email(value) == expected
 
 
 @pytest.mark.parametrize(
     "value", ["zs", "zs@qq", "zs@@qq.com", "zs@qq..com", "张三@qq.com", "zs@-qq.com"]
 )
-def test_it_refuses_bad_email_addresses(value):
+def test_it_refuses_bad_email_addresses(value: object) -> None:
     with pytest.raises(CleaningError, match=r"^无法识别的电子邮箱"):
         parse_email(value)
 
 
-def test_it_requires_an_email_address():
+def test_it_requires_an_email_address() -> None:
     with pytest.raises(CleaningError, match=r"^不能为空$"):
         parse_email(" ")
 
@@ -719,11 +721,11 @@ def test_it_requires_an_email_address():
         (None, ""),
     ],
 )
-def test_it_masks_phone_numbers(value, expected):
+def test_it_masks_phone_numbers(value: object, expected: str) -> None:
     assert mask_phone(value) == expected
 
 
-def test_it_refuses_to_mask_an_invalid_phone_number():
+def test_it_refuses_to_mask_an_invalid_phone_number() -> None:
     with pytest.raises(CleaningError):
         mask_phone("12345")
 
@@ -738,7 +740,7 @@ def test_it_refuses_to_mask_an_invalid_phone_number():
         ("", ""),
     ],
 )
-def test_it_masks_id_numbers(value, expected):
+def test_it_masks_id_numbers(value: object, expected: str) -> None:
     assert mask_id_number(value) == expected
 
 
@@ -754,7 +756,7 @@ def test_it_masks_id_numbers(value, expected):
         ("11010181030212X", "身份证号码“11010181030212X”格式不正确：应为数字，仅18位号码末位可为X"),
     ],
 )
-def test_it_refuses_to_mask_malformed_id_numbers(value, reason):
+def test_it_refuses_to_mask_malformed_id_numbers(value: object, reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         mask_id_number(value)
     assert str(excinfo.value) == reason
@@ -783,7 +785,7 @@ def test_it_refuses_to_mask_malformed_id_numbers(value, reason):
         ("-3", Decimal("-3")),
     ],
 )
-def test_it_parses_decimal_amounts(value, expected):
+def test_it_parses_decimal_amounts(value: object, expected: Decimal) -> None:
     result = parse_decimal(value)
     assert result == expected
     assert isinstance(result, Decimal)
@@ -806,13 +808,13 @@ def test_it_parses_decimal_amounts(value, expected):
         (float("nan"), {}, "不能为空"),
     ],
 )
-def test_it_refuses_bad_decimal_amounts(value, kwargs, reason):
+def test_it_refuses_bad_decimal_amounts(value: object, kwargs: dict[str, Any], reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_decimal(value, **kwargs)
     assert str(excinfo.value) == reason
 
 
-def test_it_allows_zero_when_negatives_are_refused():
+def test_it_allows_zero_when_negatives_are_refused() -> None:
     assert parse_decimal("0", min_value=0) == 0
 
 
@@ -836,7 +838,7 @@ def test_it_allows_zero_when_negatives_are_refused():
         ("0", 0),
     ],
 )
-def test_it_parses_integers(value, expected):
+def test_it_parses_integers(value: object, expected: int) -> None:
     result = parse_int(value)
     assert result == expected
     assert type(result) is int
@@ -861,12 +863,12 @@ def test_it_parses_integers(value, expected):
         (None, {}, "不能为空"),
     ],
 )
-def test_it_refuses_bad_integers(value, kwargs, reason):
+def test_it_refuses_bad_integers(value: object, kwargs: dict[str, Any], reason: str) -> None:
     with pytest.raises(CleaningError) as excinfo:
         parse_int(value, **kwargs)
     assert str(excinfo.value) == reason
 
 
-def test_it_accepts_integers_within_bounds():
+def test_it_accepts_integers_within_bounds() -> None:
     assert parse_int("9", min_value=1, max_value=9) == 9
     assert parse_int("1", min_value=1, max_value=9) == 1

@@ -12,12 +12,13 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from tepai.core.importing.exporting import (
+    Cell,
     escape_formula,
     unescape_formula,
     write_csv,
     write_xlsx,
 )
-from tepai.core.testing import make_enterprise
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_text_already_starting_with_an_apostrophe_survives_the_round_trip() -> N
 
 
 def test_xlsx_writes_formula_like_text_as_quoted_strings_never_formulas() -> None:
-    rows = [[*ATTACKS, "-12.5", 5, "普通"]]
+    rows: list[list[Cell]] = [[*ATTACKS, "-12.5", 5, "普通"]]
     headers = [f"C{index}" for index in range(len(rows[0]))]
     sheet = load_workbook(io.BytesIO(write_xlsx(headers, rows))).worksheets[0]
     [cells] = list(sheet.iter_rows(min_row=2))

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from tepai.core.testing import make_institution
+from tepai.testing.factories import make_institution
 from tepai.web.tests.conftest import make_user
 
 SHOWN = [
@@ -47,7 +47,8 @@ def _settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
     )
     if done.returncode:
         return {"error": done.stderr}
-    return json.loads(done.stdout)
+    shown: dict[str, Any] = json.loads(done.stdout)
+    return shown
 
 
 def test_by_default_it_answers_only_to_this_machine_over_http(tmp_path: Path) -> None:

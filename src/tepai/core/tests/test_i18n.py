@@ -18,6 +18,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -190,10 +191,10 @@ def test_it_uses_the_programme_glossary_in_english() -> None:
         assert Enterprise._meta.get_field("credit_code").verbose_name == (
             "Unified social credit code"
         )
-        assert TitleLevel.SENIOR.label == "Full senior"
-        assert TitleLevel.VICE_SENIOR.label == "Associate senior"
-        assert DemandStatus.MATCHING.label == "Matching"
-        assert IndustryCluster.OIL_GAS.label == "Oil & gas production and processing"
+        assert str(TitleLevel.SENIOR.label) == "Full senior"
+        assert str(TitleLevel.VICE_SENIOR.label) == "Associate senior"
+        assert str(DemandStatus.MATCHING.label) == "Matching"
+        assert str(IndustryCluster.OIL_GAS.label) == "Oil & gas production and processing"
         assert Commissioner(title_level="senior").get_title_level_display() == "Full senior"
 
 
@@ -267,7 +268,7 @@ def test_it_ships_a_compiled_catalogue_matching_the_po_file() -> None:
 
 
 def test_it_has_every_string_makemessages_extracts_today(
-    tmp_path: Path, settings, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert shutil.which("xgettext") and shutil.which("msgmerge"), (
         "makemessages needs GNU gettext (apt-get install gettext)"

@@ -24,17 +24,17 @@ from tepai.demands.importers import DemandImporter
 pytestmark = pytest.mark.django_db
 
 
-def _demands(count: int, offset: int) -> list[list[object]]:
+def _demands(count: int, offset: int) -> list[list[str]]:
     return [["企业名称", "需求名称", "问题描述", "状态"]] + [
         [f"第{offset + i % 3}纺织有限公司", f"需求{offset + i}", "断头率高", "已发布"]
         for i in range(count)
     ]
 
 
-def _commissioners(count: int, offset: int) -> list[list[object]]:
+def _commissioners(count: int, offset: int) -> list[list[str]]:
     header = ["姓名", "性别", "出生日期", "工作单位", "职称", "学位", "研究方向", "批次"]
     header += ["所属团队", "所属中心", "手机号码"]
-    rows: list[list[object]] = [header]
+    rows = [header]
     for i in range(offset, offset + count):
         institution, team, centre = (
             f"第{offset + i % 3}大学",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
 from tepai.audit import context as audit_context
 from tepai.core.importing import read_table
 from tepai.core.importing.registry import get_importer
-from tepai.core.testing import make_batch
+from tepai.testing.factories import make_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +20,14 @@ HEADER = "姓名,性别,出生日期,工作单位,职称,学位,研究方向,批
 def _estimated_rows(table: str) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
-        return cursor.fetchone()[0]
+        estimate: float = cursor.fetchone()[0]
+        return estimate
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's (stage 2)"
 )
-def test_the_planner_counts_the_imported_rows_before_the_import_commits(tmp_path) -> None:
+def test_the_planner_counts_the_imported_rows_before_the_import_commits(tmp_path: Path) -> None:
     make_batch("第二批")
     rows = "".join(
         f"测试{index},男,1980-01-{1 + index % 28:02d},浙江大学,教授,博士,纺织,第二批\n"
@@ -43,7 +46,7 @@ def test_the_planner_counts_the_imported_rows_before_the_import_commits(tmp_path
 def test_small_imports_and_other_databases_analyse_nothing() -> None:
     from tepai.core.importing.journal import Written
     from tepai.core.importing.planner import refresh_statistics
-    from tepai.core.testing import make_commissioner
+    from tepai.testing.factories import make_commissioner
 
     few = Written(created=[make_commissioner() for _ in range(3)])
     assert refresh_statistics(few) == []

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from tepai.commissioners.importers import CommissionerImporter
 from tepai.commissioners.models import Commissioner
-from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.importing.registry import get_importer, importer_names
 from tepai.core.tests.import_helpers import import_errors, write_csv, write_xlsx
 from tepai.enterprises.importers import EnterpriseImporter
 from tepai.enterprises.models import Enterprise
@@ -26,7 +26,7 @@ from tepai.institutions.models import Institution
 ROSTER_HEADER = ["姓名", "性别", "出生日期", "工作单位", "职称", "学位", "研究方向"]
 
 
-@pytest.mark.parametrize("registry", list(IMPORTERS))
+@pytest.mark.parametrize("registry", importer_names())
 def test_it_registers_every_importer_under_its_name(registry: str) -> None:
     importer = get_importer(registry)
     assert importer.registry == registry
@@ -36,7 +36,7 @@ def test_it_registers_every_importer_under_its_name(registry: str) -> None:
     assert len(keys) == len(set(keys))
 
 
-@pytest.mark.parametrize("registry", list(IMPORTERS))
+@pytest.mark.parametrize("registry", importer_names())
 def test_template_header_row_is_the_importers_columns(registry: str, tmp_path: Path) -> None:
     target = tmp_path / f"{registry}.xlsx"
 

@@ -18,7 +18,7 @@ from tepai.accounts.permissions import can_view_personal_data as rule_of_the_pag
 from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner
 from tepai.core import personal_data
-from tepai.core.testing import make_commissioner, make_enterprise
+from tepai.testing.factories import make_commissioner, make_enterprise
 from tepai.web.registries.cells import cell
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,12 @@ def test_the_first_finished_request_collects_then_freezes_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect") or 0)
+
+    def collect(*args: object) -> int:
+        calls.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     settle_after_first_request()
     client = Client()

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tepai.core.testing import make_enterprise
 from tepai.demands.models import Demand, DemandStatus, InvalidTransition
+from tepai.testing.factories import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.audit.models import AuditEntry
-from tepai.core.testing import make_commissioner, make_enterprise, make_project
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements.models import Proposal, ProposalStatus
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_commissioner, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import Client
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.help.topics import TOPICS, page_language
 from tepai.reports.kpi import KPI_DEFINITIONS
+from tepai.testing.accounts import make_user
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "static" / "help" / "screenshots"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -6,8 +6,8 @@
 
 from django.db import migrations
 
-# table → every column of its own that the site search compares (the registries' search
-# fields in tepai.web.registries.catalogue, related names being their own tables' columns).
+# table → every column of its own that the site search compares (the search fields of the
+# registry declarations, each app's registry.py; related names are their own tables' columns).
 # Texts (bios, problem statements) too: the search asks each field apart and unites the
 # answers (tepai.search.query), and one unindexed field would make it read every row.
 COLUMNS = {

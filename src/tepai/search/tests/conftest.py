@@ -1,3 +1,3 @@
-from tepai.accounts.testing import fast_password_hashing
+from tepai.testing.accounts import fast_password_hashing
 
 __all__ = ["fast_password_hashing"]

@@ -8,23 +8,24 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db.models import Field
 from django.test import Client
 from django.urls import reverse
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
 from tepai.commissioners.importers import CommissionerImporter
 from tepai.commissioners.models import Commissioner
-from tepai.core.testing import make_commissioner, make_enterprise, make_institution
 from tepai.core.tests.import_helpers import run_import, write_csv
 from tepai.enterprises.importers import EnterpriseImporter
 from tepai.enterprises.models import Enterprise
 from tepai.institutions.models import Institution
+from tepai.testing.accounts import make_user
+from tepai.testing.factories import make_commissioner, make_enterprise, make_institution
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(role: Role = Role.ADMIN, **account: Any) -> Client:
+def _client(role: Role | None = Role.ADMIN, **account: Any) -> Client:
     client = Client()
     client.force_login(make_user(role, **account))
     return client
@@ -204,21 +205,26 @@ def test_the_count_is_exact_past_the_keys_read_at_once(monkeypatch: Any) -> None
 
 
 def test_every_searched_column_has_its_trigram_index_on_postgresql() -> None:
-    from tepai.search.query import KINDS
-    from tepai.web.registries.catalogue import REGISTRIES
+    from tepai.core.registries import all_registries
 
     columns = importlib.import_module("tepai.search.migrations.0001_trigram_indexes").COLUMNS
     missing = []
-    for slug in KINDS:
-        model = REGISTRIES[slug].model
-        for path in REGISTRIES[slug].search:
+    for registry in all_registries():
+        if registry.site_search is None:
+            continue
+        model = registry.model
+        for path in registry.search:
             *relations, name = path.split("__")
             target = model
             for relation in relations:
-                target = target._meta.get_field(relation).related_model
-            column = target._meta.get_field(name).column
+                related = target._meta.get_field(relation).related_model
+                assert related is not None, path  # a search path follows relations only
+                target = related
+            searched = target._meta.get_field(name)
+            assert isinstance(searched, Field), path  # a column, not a reverse relation
+            column = searched.column
             if column not in columns.get(target._meta.db_table, ()):
-                missing.append(f"{slug}: {path}")
+                missing.append(f"{registry.slug}: {path}")
     assert not missing, "searched without a trigram index on PostgreSQL: " + ", ".join(missing)
 
 
@@ -227,9 +233,9 @@ def test_the_first_records_come_in_the_lists_own_order() -> None:
 
     from django.http import QueryDict
 
-    from tepai.core.testing import make_project
+    from tepai.core.registries import registries_by_slug
     from tepai.search.query import _keys_in_order
-    from tepai.web.registries.catalogue import REGISTRIES
+    from tepai.testing.factories import make_project
     from tepai.web.registries.query import list_query
 
     for title, day in (("乙项目", 3), ("甲项目", 3), ("丙项目", 9), ("丁项目", 1), ("戊项目", 9)):
@@ -238,7 +244,7 @@ def test_the_first_records_come_in_the_lists_own_order() -> None:
         make_commissioner(name=name, birth=datetime.date(1980, 1, len(name)))
     user = make_user(Role.AUDITOR)
     for slug in ("projects", "commissioners"):
-        queryset = list_query(REGISTRIES[slug], user, QueryDict()).queryset
+        queryset = list_query(registries_by_slug()[slug], user, QueryDict()).queryset
         assert _keys_in_order(queryset) == list(queryset.values_list("pk", flat=True)), slug
 
 

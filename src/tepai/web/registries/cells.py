@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tepai.accounts.permissions import visible
 from tepai.core.importing.exporting import format_decimal
 from tepai.core.personal_data import shown_text
-from tepai.web.registries.base import Registry
+from tepai.core.registries import Registry, registry_for_model
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,6 @@ class Item:
 
 def detail_url(record: Model) -> str | None:
     """Return the web detail page of ``record``, or None when its kind has no pages."""
-    from tepai.web.registries.catalogue import registry_for_model
-
     registry = registry_for_model(type(record))
     if registry is None or record.pk is None:
         return None

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from tepai.accounts.permissions import visible
 from tepai.core.personal_data import may_query
+from tepai.core.registries import Filter, Label, Registry, registries_by_slug
 from tepai.reports.dating import dated, in_period
 from tepai.reports.periods import PeriodError, between
-from tepai.web.registries.base import Filter, Label, Registry
 
 # Parameters that are not filters.
 RESERVED = frozenset({"q", "sort", "page"})
@@ -280,13 +280,11 @@ def _with_counts(registry: Registry, queryset: QuerySet, user: Any) -> QuerySet:
     The count is that list's own query (the target registry's filter lookup within what the
     user may see), correlated to each row, so the number always equals what its link opens.
     """
-    from tepai.web.registries.catalogue import REGISTRIES  # the catalogue builds on this module
-
     counts = {}
     for column in registry.columns:
         if column.counts is None:
             continue
-        target = REGISTRIES[column.counts.slug]
+        target = registries_by_slug()[column.counts.slug]
         spec = target.filter(column.counts.param)
         if spec is None or spec.rule is not None:
             raise ValueError(f"{registry.slug}: {column.field} must count a filter's lookup")

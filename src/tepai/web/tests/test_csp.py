@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tepai.core.registries import registries_by_slug
 from tepai.core.security import CONTENT_SECURITY_POLICY
-from tepai.web.registries.catalogue import REGISTRIES
 
 from .conftest import World
 
@@ -91,7 +91,7 @@ def _pages(world: World) -> dict[str, list[str]]:
     demand = world.demands["published"]
     admin_pages = ["/", "/import/", "/review/", "/publishing/", "/audit/", "/users/"]
     admin_pages += [f"/matching/demands/{demand.pk}/", f"/publishing/{world.demand_list.pk}/"]
-    for slug in REGISTRIES:
+    for slug in registries_by_slug():
         admin_pages += [f"/{slug}/", f"/{slug}/new/"]
     admin_pages += [
         f"/demands/{demand.pk}/",

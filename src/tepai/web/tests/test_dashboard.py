@@ -11,10 +11,10 @@ from django.utils.html import escape
 
 from tepai.activities.models import ActivityKind
 from tepai.commissioners.models import DatePrecision
-from tepai.core.testing import make_activity, make_project
 from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
 from tepai.reports.periods import Period, parse_token
+from tepai.testing.factories import make_activity, make_project
 from tepai.web.dashboard import average_age, chart_periods
 from tepai.web.figures import Figure
 from tepai.web.tests.conftest import World
@@ -313,7 +313,7 @@ def test_the_batch_tabs_keep_the_period(world: World) -> None:
     "dispatch", [D(2024, 4, 24), D(2025, 2, 28), D(2024, 2, 29), D(2024, 1, 1)]
 )
 def test_the_average_age_counted_by_birthday_equals_the_batch_profile(dispatch: D) -> None:
-    from tepai.core.testing import make_batch, make_commissioner, make_institution
+    from tepai.testing.factories import make_batch, make_commissioner, make_institution
 
     batch = make_batch("第九批", dispatch)
     institution = make_institution("浙江大学")

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 
 from tepai.activities.models import ActivityKind
-from tepai.core.testing import make_activity
+from tepai.testing.factories import make_activity
 from tepai.web import dashboard_cache
 from tepai.web.tests.conftest import World
 

@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 
 from tepai.accounts.roles import Role
-from tepai.accounts.testing import make_user
+from tepai.testing.accounts import make_user
 from tepai.web.views import errors
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tepai.core.importing import read_table
 from tepai.core.importing.registry import get_importer
-from tepai.core.testing import make_institution
+from tepai.testing.factories import make_institution
 from tepai.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db

@@ -17,13 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 
 from tepai.commissioners.models import Commissioner, DatePrecision
-from tepai.core.testing import make_commissioner, make_project
 from tepai.demands.models import Demand
 from tepai.institutions.models import Institution
 from tepai.outcomes.models import Outcome
 from tepai.projects.models import Project
 from tepai.reports.attribution import attributed, record_batches
 from tepai.reports.batch_stats import batch_report
+from tepai.testing.factories import make_commissioner, make_project
 from tepai.web.dashboard import average_age
 from tepai.web.figures import grouped_figures, list_url, tally
 from tepai.web.kpi_days import kpi_days

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tepai.core.testing import make_institution
+from tepai.testing.factories import make_institution
 from tepai.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db

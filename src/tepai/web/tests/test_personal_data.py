@@ -14,8 +14,8 @@ from django.http import QueryDict
 from openpyxl import load_workbook
 
 from tepai.commissioners.models import Commissioner
-from tepai.web.registries.base import Filter
-from tepai.web.registries.catalogue import COMMISSIONERS
+from tepai.commissioners.registry import COMMISSIONERS
+from tepai.core.registries import Filter
 from tepai.web.registries.query import list_query, search_paths, sort_options
 from tepai.web.tests.conftest import World
 

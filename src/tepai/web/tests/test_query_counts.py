@@ -10,16 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tepai.activities.models import ActivityKind
-from tepai.core.testing import (
+from tepai.demands.models import Demand
+from tepai.outcomes.models import Outcome
+from tepai.programs.models import Team
+from tepai.testing.factories import (
     make_activity,
     make_commissioner,
     make_enterprise,
     make_institution,
     make_project,
 )
-from tepai.demands.models import Demand
-from tepai.outcomes.models import Outcome
-from tepai.programs.models import Team
 from tepai.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tepai.accounts.roles import Role
 from tepai.core.importing.limits import ImportLimits
-from tepai.core.importing.registry import IMPORTERS, UnknownRegistry, get_importer
+from tepai.core.importing.registry import UnknownRegistry, get_importer, importer_names
 from tepai.core.importing.templates import build_xlsx
 from tepai.programs.models import Batch
 from tepai.web.importing import (
@@ -37,7 +37,7 @@ from tepai.web.views.common import audit, require_role
 def _registry_choices() -> list[tuple[str, str]]:
     # The Chinese name alone: the command line's name (`tepai import institutions …`) read as
     # an English slug inside Chinese text ("单位（institutions）").
-    return [(name, str(get_importer(name).label)) for name in IMPORTERS]
+    return [(name, str(get_importer(name).label)) for name in importer_names()]
 
 
 class UploadForm(forms.Form):

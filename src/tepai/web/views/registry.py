@@ -1,6 +1,6 @@
 """The generic pages of every registry: list, detail, create, edit, delete and export.
 
-Each view receives its :class:`~tepai.web.registries.base.Registry` from the URL
+Each view receives its :class:`~tepai.core.registries.Registry` from the URL
 configuration. Access: reading through :func:`~tepai.accounts.permissions.visible` (a record
 outside it is a 404), writing through ``can_create``/``can_change`` (403 otherwise).
 """
@@ -24,14 +24,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tepai.accounts.permissions import can_change, can_create, visible
-from tepai.accounts.roles import Role, role_of
+from tepai.accounts.roles import Role
 from tepai.core.personal_data import hidden_fields
+from tepai.core.registries import Action, Registry, registries_by_slug
 from tepai.reports.dating import dated
 from tepai.web.figures import list_url, records
 from tepai.web.forms import form_class
 from tepai.web.nav import may_read, nav_key, soft_reverse, tabs
-from tepai.web.registries.base import Registry
-from tepai.web.registries.catalogue import REGISTRIES
 from tepai.web.registries.cells import Item, cell, detail_url, field_label
 from tepai.web.registries.query import DATE_PARAMS, list_query, sort_options
 from tepai.web.views.common import audit, require_role
@@ -196,7 +195,8 @@ class ListPage(RegistryView):
                 else ""
             ),
             can_create=can_create(self.user, registry.model),
-            can_import=role is Role.ADMIN and registry.importer is not None,
+            actions=_actions(registry.list_actions, self.user),
+            can_import=role is Role.ADMIN,
             export_query=export_query.urlencode(),
             kept_params=kept,
             dated=dated(registry.model),
@@ -212,6 +212,20 @@ def _detail_fields(registry: Registry, user: Any) -> tuple[str, ...]:
     return tuple(name for name in names if name not in hidden)
 
 
+def _actions(
+    actions: tuple[Action, ...], user: Any, record: Model | None = None
+) -> list[dict[str, Any]]:
+    """Return the declared buttons ``user`` gets, with their links (None: the list's)."""
+    shown = []
+    for action in actions:
+        if action.shown_to is not None and not action.shown_to(user, record):
+            continue
+        url = soft_reverse(action.url_name, args=() if record is None else (record.pk,))
+        if url:
+            shown.append({"label": action.label, "url": url})
+    return shown
+
+
 def _related_sections(registry: Registry, record: Model, user: Any) -> list[dict[str, Any]]:
     sections = []
     for related in registry.related:
@@ -219,7 +233,7 @@ def _related_sections(registry: Registry, record: Model, user: Any) -> list[dict
             continue
         if not may_read(user, related.slug):
             continue
-        target = REGISTRIES[related.slug]
+        target = registries_by_slug()[related.slug]
         params = {related.param: record.pk}
         shown = records(user, related.slug, params)
         total = shown.count()
@@ -278,13 +292,7 @@ class DetailPage(RegistryView):
             inlines=_inlines(registry, record, self.user),
             can_edit=editable,
             can_delete=editable,
-            # The matching and proposal pages of a demand belong to tepai.engagements.
-            # Only the programme office (and auditors, read-only) use the matching page.
-            matching_url=(
-                soft_reverse("engagements:demand-matching", args=(record.pk,))
-                if registry.slug == "demands" and role_of(self.user) in (Role.ADMIN, Role.AUDITOR)
-                else None
-            ),
+            actions=_actions(registry.detail_actions, self.user, record),
         )
 
 
@@ -373,8 +381,6 @@ class ExportPage(RegistryView):
         from tepai.web.exporting import export_list
 
         self.check_read()
-        if self.registry.importer is None:
-            raise PermissionDenied
         query = list_query(self.registry, self.user, request.GET)
         export = export_list(self.registry, self.user, query)
         conditions = [f"{active.label}：{active.value}" for active in query.active]
@@ -384,7 +390,7 @@ class ExportPage(RegistryView):
             "export",
             request,
             detail={
-                "registry": self.registry.importer,
+                "registry": self.registry.slug,
                 "format": "xlsx",
                 "rows": export.rows,
                 "personal_data_unmasked": export.unmasked,

@@ -12,7 +12,7 @@ from tepai.audit import actions
 from tepai.audit import context as audit_context
 from tepai.audit.log import record
 from tepai.core.importing.exporting import ExportError, batch_registries, export
-from tepai.core.importing.registry import IMPORTERS
+from tepai.core.importing.registry import importer_names
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("registry", choices=list(IMPORTERS), help="数据类别")
+        parser.add_argument("registry", choices=importer_names(), help="数据类别")
         parser.add_argument(
             "--format",
             choices=["xlsx", "csv"],

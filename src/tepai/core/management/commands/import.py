@@ -14,7 +14,7 @@ from tepai.audit import actions
 from tepai.audit import context as audit_context
 from tepai.audit.log import record
 from tepai.core.importing import ImportFailed, read_table
-from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.importing.registry import get_importer, importer_names
 from tepai.core.importing.uploads import purge_stale
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     help = "从 .xlsx 或 .csv 文件导入数据（任何一行有误则整个文件不导入）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("registry", nargs="?", choices=list(IMPORTERS), help="数据类别")
+        parser.add_argument("registry", nargs="?", choices=importer_names(), help="数据类别")
         parser.add_argument("file", nargs="?", help=".xlsx 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--batch", help="把名册中的所有人加入该批次（仅特派员）")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tepai.core.importing.registry import IMPORTERS, get_importer
+from tepai.core.importing.registry import get_importer, importer_names
 from tepai.core.importing.templates import build_csv, build_xlsx
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "输出某类数据的导入模板（默认 .xlsx，写到标准输出或 -o 文件）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("registry", choices=list(IMPORTERS), help="数据类别")
+        parser.add_argument("registry", choices=importer_names(), help="数据类别")
         parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
         parser.add_argument("-o", "--output", help="输出文件（默认标准输出）")
 
