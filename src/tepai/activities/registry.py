@@ -21,8 +21,8 @@ from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
 from tepai.core.registries import (
     Access,
-    Column,
     Filter,
+    ListColumn,
     Menu,
     Registry,
     Related,
@@ -73,14 +73,14 @@ ACTIVITIES = Registry(
     menu=Menu("activities", _("工作记录"), order=110),  # the page's own title
     api=ENDPOINTS,
     columns=(
-        Column("date", link=True),
-        Column("kind"),
-        Column("quantity"),
-        Column("commissioners"),
-        Column("enterprises"),
-        Column("batch", sort="batch__dispatch_date"),
-        Column("place"),
-        Column("notes"),
+        ListColumn("date", link=True),
+        ListColumn("kind"),
+        ListColumn("quantity"),
+        ListColumn("commissioners"),
+        ListColumn("enterprises"),
+        ListColumn("batch", sort="batch__dispatch_date"),
+        ListColumn("place"),
+        ListColumn("notes"),
     ),
     search=("code", "place", "notes"),
     filters=(

@@ -14,7 +14,7 @@ from tepai.cases.api import ENDPOINTS
 from tepai.cases.forms import CaseForm
 from tepai.cases.importers import CaseImporter
 from tepai.cases.models import Case
-from tepai.core.registries import Access, Column, Menu, Registry, Related, hidden, relation
+from tepai.core.registries import Access, ListColumn, Menu, Registry, Related, hidden, relation
 from tepai.programs.models import Batch
 from tepai.projects.models import Project
 
@@ -35,7 +35,7 @@ CASES = Registry(
     access=Access(open_to_all=True),
     menu=Menu("cases", _("典型案例"), order=130),
     api=ENDPOINTS,
-    columns=(Column("title", link=True), Column("batch"), Column("code")),
+    columns=(ListColumn("title", link=True), ListColumn("batch"), ListColumn("code")),
     search=("title", "code", "body"),
     filters=(
         _batch,

@@ -16,7 +16,7 @@ from tepai.commissioners.importers import CommissionerImporter, WorkItemImporter
 from tepai.commissioners.models import Commissioner, WorkItem
 from tepai.core.registries import (
     Access,
-    Column,
+    ListColumn,
     Menu,
     Registry,
     Related,
@@ -58,15 +58,15 @@ COMMISSIONERS = Registry(
     menu=_MENU,
     api=ENDPOINTS,
     columns=(
-        Column("name", link=True, sort="name_sort"),
-        Column("gender"),
-        Column("institution", sort="institution__name_sort"),
-        Column("title"),
-        Column("title_level"),
-        Column("degree"),
-        Column("phone"),
-        Column("email"),
-        Column("batches"),
+        ListColumn("name", link=True, sort="name_sort"),
+        ListColumn("gender"),
+        ListColumn("institution", sort="institution__name_sort"),
+        ListColumn("title"),
+        ListColumn("title_level"),
+        ListColumn("degree"),
+        ListColumn("phone"),
+        ListColumn("email"),
+        ListColumn("batches"),
     ),
     # name_pinyin/name_initials: "zhangsan" / "zs" find 张三 (issue 11).
     search=(
@@ -110,10 +110,10 @@ WORK_ITEMS = Registry(
     access=Access(open_to_all=True, commissioner_changes=_is_mine, commissioner_creates=True),
     menu=_MENU,
     columns=(
-        Column("title", link=True),
-        Column("commissioner", sort="commissioner__name_sort"),
-        Column("kind"),
-        Column("year"),
+        ListColumn("title", link=True),
+        ListColumn("commissioner", sort="commissioner__name_sort"),
+        ListColumn("kind"),
+        ListColumn("year"),
     ),
     search=("title", "text", "commissioner__name"),
     filters=(

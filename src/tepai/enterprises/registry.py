@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tepai.activities.models import Activity
-from tepai.core.registries import Access, Column, Menu, Registry, Related, choice, hidden
+from tepai.core.registries import Access, ListColumn, Menu, Registry, Related, choice, hidden
 from tepai.enterprises.api import ENDPOINTS
 from tepai.enterprises.forms import EnterpriseForm
 from tepai.enterprises.importers import EnterpriseImporter
@@ -47,13 +47,13 @@ ENTERPRISES = Registry(
     menu=Menu("enterprises", _("企业"), order=60),
     api=ENDPOINTS,
     columns=(
-        Column("name", link=True, sort="name_sort"),
-        Column("county"),
-        Column("cluster"),
-        Column("size"),
-        Column("contact_name"),
-        Column("contact_phone"),
-        Column("contact_email"),
+        ListColumn("name", link=True, sort="name_sort"),
+        ListColumn("county"),
+        ListColumn("cluster"),
+        ListColumn("size"),
+        ListColumn("contact_name"),
+        ListColumn("contact_phone"),
+        ListColumn("contact_email"),
     ),
     search=(
         "name",

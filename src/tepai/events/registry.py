@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tepai.core.registries import Access, Column, Menu, Registry, Related, choice, relation
+from tepai.core.registries import Access, ListColumn, Menu, Registry, Related, choice, relation
 from tepai.events.api import ENDPOINTS
 from tepai.events.forms import EventForm
 from tepai.events.importers import EventImporter
@@ -33,11 +33,11 @@ EVENTS = Registry(
     menu=Menu("events", _("活动/路演"), order=120),
     api=ENDPOINTS,
     columns=(
-        Column("name", link=True),
-        Column("kind"),
-        Column("date"),
-        Column("location"),
-        Column("batch", sort="batch__dispatch_date"),
+        ListColumn("name", link=True),
+        ListColumn("kind"),
+        ListColumn("date"),
+        ListColumn("location"),
+        ListColumn("batch", sort="batch__dispatch_date"),
     ),
     search=("name", "code", "location", "description"),
     filters=(choice(Event, "kind"), _batch),

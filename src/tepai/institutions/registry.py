@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tepai.core.registries import Access, Column, Menu, Registry, Related, choice, relation
+from tepai.core.registries import Access, ListColumn, Menu, Registry, Related, choice, relation
 from tepai.institutions.api import ENDPOINTS
 from tepai.institutions.forms import InstitutionForm
 from tepai.institutions.importers import InstitutionImporter
@@ -23,10 +23,10 @@ INSTITUTIONS = Registry(
     menu=Menu("institutions", _("单位"), order=40),
     api=ENDPOINTS,
     columns=(
-        Column("name", link=True, sort="name_sort"),
-        Column("type"),
-        Column("province"),
-        Column("code"),
+        ListColumn("name", link=True, sort="name_sort"),
+        ListColumn("type"),
+        ListColumn("province"),
+        ListColumn("code"),
     ),
     search=("name", "code", "province"),
     filters=(

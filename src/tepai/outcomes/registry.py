@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from tepai.commissioners.models import Commissioner
 from tepai.core.registries import (
     Access,
-    Column,
     Filter,
+    ListColumn,
     Menu,
     Registry,
     Related,
@@ -64,12 +64,12 @@ OUTCOMES = Registry(
     menu=_MENU,
     api=OUTCOME_ENDPOINTS,
     columns=(
-        Column("title", link=True),
-        Column("institution", sort="institution__name_sort"),
-        Column("owners"),
-        Column("trl"),
-        Column("roadshow_event", sort="roadshow_event__date"),
-        Column("cluster"),
+        ListColumn("title", link=True),
+        ListColumn("institution", sort="institution__name_sort"),
+        ListColumn("owners"),
+        ListColumn("trl"),
+        ListColumn("roadshow_event", sort="roadshow_event__date"),
+        ListColumn("cluster"),
     ),
     search=("title", "code", "description", "intellectual_property"),
     filters=(
@@ -102,10 +102,10 @@ INTENTS = Registry(
     menu=_MENU,
     api=INTENT_ENDPOINTS,
     columns=(
-        Column("outcome", sort="outcome__title", link=True),
-        Column("enterprise", sort="enterprise__name_sort"),
-        Column("date"),
-        Column("status"),
+        ListColumn("outcome", sort="outcome__title", link=True),
+        ListColumn("enterprise", sort="enterprise__name_sort"),
+        ListColumn("date"),
+        ListColumn("status"),
     ),
     search=("outcome__title", "enterprise__name", "note"),
     filters=(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tepai.core.registries import (
     Access,
-    Column,
+    ListColumn,
     Menu,
     Registry,
     Related,
@@ -35,12 +35,12 @@ BATCHES = Registry(
     menu=_MENU,
     api=BATCH_ENDPOINTS,
     columns=(
-        Column("name", link=True),
-        Column("dispatch_date"),
-        Column("end_date"),
-        Column("sending_organisation"),
-        Column("host_region"),
-        Column(
+        ListColumn("name", link=True),
+        ListColumn("dispatch_date"),
+        ListColumn("end_date"),
+        ListColumn("sending_organisation"),
+        ListColumn("host_region"),
+        ListColumn(
             "member_count",
             _("成员人数"),
             counts=Related(_("科技特派员"), "commissioners", "batches"),
@@ -67,7 +67,12 @@ TEAMS = Registry(
     access=Access(open_to_all=True),
     menu=_MENU,
     api=TEAM_ENDPOINTS,
-    columns=(Column("name", link=True), Column("batch"), Column("cluster"), Column("code")),
+    columns=(
+        ListColumn("name", link=True),
+        ListColumn("batch"),
+        ListColumn("cluster"),
+        ListColumn("code"),
+    ),
     search=("name", "code", "description"),
     filters=(_batch, choice(Team, "cluster")),
     select_related=("batch",),
@@ -84,11 +89,11 @@ CENTRES = Registry(
     menu=_MENU,
     api=CENTRE_ENDPOINTS,
     columns=(
-        Column("name", link=True),
-        Column("cluster"),
-        Column("location"),
-        Column("lead_institution"),
-        Column("batch"),
+        ListColumn("name", link=True),
+        ListColumn("cluster"),
+        ListColumn("location"),
+        ListColumn("lead_institution"),
+        ListColumn("batch"),
     ),
     search=("name", "code", "location"),
     filters=(

@@ -21,10 +21,10 @@ from tepai.core.registries.discovery import (
     registry_for_model,
 )
 from tepai.core.registries.pages import (
-    Column,
     Filter,
     Inline,
     Label,
+    ListColumn,
     Related,
     choice,
     flag,
@@ -37,10 +37,10 @@ __all__ = [
     "Access",
     "Action",
     "ChangeRule",
-    "Column",
     "Filter",
     "Inline",
     "Label",
+    "ListColumn",
     "Menu",
     "ReadRule",
     "Registry",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db.models import Model, Q, QuerySet
 
-from tepai.core.registries.pages import Column, Filter, Inline, Label, Related
+from tepai.core.registries.pages import Filter, Inline, Label, ListColumn, Related
 
 if TYPE_CHECKING:
     from tepai.api.crud import Endpoints
@@ -81,7 +81,7 @@ class Registry:
     # Reads and writes the registry's spreadsheet (`tepai import/export/template <slug>`).
     importer: type[Importer]
     # The list page: columns, search, filters; the detail page: fields, related sections.
-    columns: tuple[Column, ...]
+    columns: tuple[ListColumn, ...]
     # The registries whose records this one's spreadsheet names (a project names its
     # enterprise and commissioners): imported first, and listed first on the import page.
     after: tuple[str, ...] = ()

@@ -19,7 +19,7 @@ Label = str | Promise
 
 
 @dataclass(frozen=True)
-class Column:
+class ListColumn:
     """One column of a list: the attribute shown, its header and how it sorts.
 
     ``field`` names a model field (a foreign key shows the related record, a many-to-many

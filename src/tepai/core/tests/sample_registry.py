@@ -16,10 +16,9 @@ from pydantic import Field
 
 from tepai.api.crud import Endpoints
 from tepai.api.schemas import RecordIdInt
-from tepai.core.importing import Column as ImportColumn
-from tepai.core.importing import Importer
+from tepai.core.importing import Column, Importer
 from tepai.core.importing.base import RowValues
-from tepai.core.registries import Access, Column, Menu, Registry
+from tepai.core.registries import Access, ListColumn, Menu, Registry
 from tepai.core.registries.scopes import among
 from tepai.engagements.models import ServiceRating
 
@@ -34,7 +33,7 @@ class RatingImporter(Importer):
     registry = "ratings"
     label = "服务评价"
     model = ServiceRating
-    columns: ClassVar[list[ImportColumn]] = [ImportColumn("评分", "score", required=True)]
+    columns: ClassVar[list[Column]] = [Column("评分", "score", required=True)]
 
     def natural_key(self, row: RowValues) -> Any:
         return row["score"]
@@ -71,7 +70,7 @@ RATINGS = Registry(
     ),
     menu=Menu("ratings", "服务评价", order=105),
     api=Endpoints(singular="rating", out=RatingOut, filters=RatingFilters, tag="服务评价"),
-    columns=(Column("project", link=True), Column("enterprise"), Column("score")),
+    columns=(ListColumn("project", link=True), ListColumn("enterprise"), ListColumn("score")),
     search=("comment",),
     site_search=lambda rating: str(rating.enterprise),
 )
