@@ -6,9 +6,10 @@ openpyxl or the CSV reader produced) and either returns a clean value or raises
 :class:`CleaningError`, whose ``str()`` is a short Chinese reason that the importer prints as
 ``第N行 列名: 原因``.
 
-Empty cells: the ``clean_*``, ``mask_*`` and :func:`split_multi` functions return an empty value,
+Empty cells: the ``clean_*`` and :func:`split_multi` functions return an empty value,
 :func:`parse_bool` returns ``False``, and every other ``parse_*``/``validate_*`` function raises
-``CleaningError("不能为空")``; callers of optional columns test :func:`clean_text` first.
+``CleaningError("不能为空")``; callers of optional columns test :func:`clean_text` first. (The
+masks of phones and ID numbers are in :mod:`tepai.core.personal_data`.)
 
 Standard library only, apart from the choice enums, so that it can run without Django settings.
 """
@@ -33,8 +34,6 @@ __all__ = [
     "clean_name",
     "clean_text",
     "credit_code_check_char",
-    "mask_id_number",
-    "mask_phone",
     "parse_bool",
     "parse_date",
     "parse_decimal",
@@ -775,41 +774,6 @@ def parse_email(value: object) -> str:
         raise CleaningError(f"无法识别的电子邮箱“{_shorten(original)}”")
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
-
-
-def mask_phone(phone: object) -> str:
-    """Return the phone number with its middle hidden: 138****1234, 0997-***4567.
-
-    The number is normalised first, so anything parse_phone accepts can be masked; an empty
-    value gives "".
-    """
-    if not clean_text(phone):
-        return ""
-    normalised = parse_phone(phone)
-    if "-" not in normalised:
-        return f"{normalised[:3]}****{normalised[-4:]}"
-    area, local, *extension = normalised.split("-")
-    masked = "*" * (len(local) - 4) + local[-4:]
-    return "-".join([area, masked, *extension])
-
-
-_ID_NUMBER = re.compile(r"^(?:\d{17}[\dX]|\d{15})$")
-
-
-def mask_id_number(value: object) -> str:
-    """Return a 居民身份证号码 with the birth date and sequence hidden: 110101********1234.
-
-    The first 6 (region) and last 4 characters stay visible; a 15-digit number from before 1999
-    keeps the same ends. An empty value gives "".
-    """
-    text = _compact(value).upper()
-    if not text:
-        return ""
-    if len(text) not in (15, 18):
-        raise CleaningError(f"身份证号码应为18位（或旧式15位），实为{len(text)}位")
-    if not _ID_NUMBER.match(text):
-        raise CleaningError(f"身份证号码“{text}”格式不正确：应为数字，仅18位号码末位可为X")
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
 # ---------------------------------------------------------------------------------------------

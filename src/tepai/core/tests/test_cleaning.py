@@ -17,8 +17,6 @@ from tepai.core.cleaning import (
     clean_name,
     clean_text,
     credit_code_check_char,
-    mask_id_number,
-    mask_phone,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -704,62 +702,6 @@ def test_it_refuses_bad_email_addresses(value: object) -> None:
 def test_it_requires_an_email_address() -> None:
     with pytest.raises(CleaningError, match=r"^不能为空$"):
         parse_email(" ")
-
-
-# --- masking ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("13812341234", "138****1234"),
-        ("+86 138 1234 1234", "138****1234"),
-        ("0997-1234567", "0997-***4567"),
-        ("010-88886666", "010-****6666"),
-        ("0997-1234567-801", "0997-***4567-801"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_it_masks_phone_numbers(value: object, expected: str) -> None:
-    assert mask_phone(value) == expected
-
-
-def test_it_refuses_to_mask_an_invalid_phone_number() -> None:
-    with pytest.raises(CleaningError):
-        mask_phone("12345")
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("110101198103021234", "110101********1234"),
-        ("11010119810302123x", "110101********123X"),
-        (" 110101 19810302 1234 ", "110101********1234"),
-        ("110101810302123", "110101*****2123"),
-        ("", ""),
-    ],
-)
-def test_it_masks_id_numbers(value: object, expected: str) -> None:
-    assert mask_id_number(value) == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "reason"),
-    [
-        ("11010119810302123", "身份证号码应为18位（或旧式15位），实为17位"),
-        ("1101011981030212345", "身份证号码应为18位（或旧式15位），实为19位"),
-        (
-            "11010119810302123A",
-            "身份证号码“11010119810302123A”格式不正确：应为数字，仅18位号码末位可为X",
-        ),
-        ("11010181030212X", "身份证号码“11010181030212X”格式不正确：应为数字，仅18位号码末位可为X"),
-    ],
-)
-def test_it_refuses_to_mask_malformed_id_numbers(value: object, reason: str) -> None:
-    with pytest.raises(CleaningError) as excinfo:
-        mask_id_number(value)
-    assert str(excinfo.value) == reason
 
 
 # --- numbers ---------------------------------------------------------------------------------
