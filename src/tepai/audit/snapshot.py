@@ -15,9 +15,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.related import RelatedField
 
-# Values of fields whose name contains one of these are never written to the log.
+from tepai.core.personal_data import HIDDEN
+
+# Values of fields whose name contains one of these are never written to the log (they show
+# as HIDDEN, the mark every hidden value carries).
 _SECRET_PARTS = ("password", "secret", "token")
-HIDDEN = "******"
 
 
 def tracked_fields(model: type[models.Model]) -> list[models.Field]:
