@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from tepai.config import (
     ConfigError,
@@ -111,7 +112,7 @@ TEMPLATES = [
 _database = parse_database_url(os.environ.get("TEPAI_DATABASE_URL", "") or "sqlite://", TEPAI_HOME)
 if _database.is_sqlite:
     Path(_database.name).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
+    DATABASES: dict[str, dict[str, Any]] = {
         "default": {
             "ENGINE": _database.engine,
             "NAME": _database.name,

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from tepai.api.models import Token
 from tepai.api.tokens import revoke_token
 
+# Every field is shown and none can be edited.
+_FIELDS = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+
 
 @admin.register(Token)
 class TokenAdmin(admin.ModelAdmin):
@@ -26,8 +29,8 @@ class TokenAdmin(admin.ModelAdmin):
     ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "name", "prefix"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
-    readonly_fields = fields
+    fields = _FIELDS
+    readonly_fields = _FIELDS
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

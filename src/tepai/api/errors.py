@@ -12,8 +12,8 @@ people, ``fields`` maps input field names to their problems (empty when none app
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -31,6 +31,7 @@ from tepai.demands.workflow import WorkflowError
 logger = logging.getLogger(__name__)
 
 FieldErrors = dict[str, list[str]]
+_E = TypeVar("_E", bound=Exception)
 
 
 class ApiError(Exception):
@@ -233,18 +234,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
         message = _("服务器内部错误，请稍后重试或联系管理员")
         return respond(request, 500, error_body("server_error", message))
 
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(NinjaValidationError, on_validation)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(ObjectDoesNotExist, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(InvalidTransition, on_transition)
-    api.add_exception_handler(WorkflowError, on_workflow)
-    api.add_exception_handler(DjangoValidationError, on_django_validation)
-    api.add_exception_handler(IntegrityError, on_integrity)
-    api.add_exception_handler(Exception, on_crash)
+    _add_handler(api, ApiError, on_api_error)
+    _add_handler(api, NinjaValidationError, on_validation)
+    _add_handler(api, AuthenticationError, on_authentication)
+    _add_handler(api, HttpError, on_http_error)
+    _add_handler(api, Http404, on_not_found)
+    _add_handler(api, ObjectDoesNotExist, on_not_found)
+    _add_handler(api, PermissionDenied, on_permission_denied)
+    _add_handler(api, InvalidTransition, on_transition)
+    _add_handler(api, WorkflowError, on_workflow)
+    _add_handler(api, DjangoValidationError, on_django_validation)
+    _add_handler(api, IntegrityError, on_integrity)
+    _add_handler(api, Exception, on_crash)
+
+
+def _add_handler(
+    api: NinjaAPI, exc_class: type[_E], handler: Callable[[HttpRequest, _E], HttpResponse]
+) -> None:
+    # django-ninja annotates a handler's argument as "the exception or its class"
+    # (ninja.main.ExcHandler), yet always calls it with the raised instance.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
 
 
 def _dict(exc: DjangoValidationError) -> dict[str, list[str]]:

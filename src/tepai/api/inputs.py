@@ -9,9 +9,9 @@ about values — choices, lengths, phone numbers, uniqueness, constraints — is
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
 from django.db import models, transaction
@@ -30,7 +30,15 @@ class InputSchema(Schema):
 
 
 def _choices(field: forms.ChoiceField) -> list[tuple[str, str]]:
-    return [(str(value), str(label)) for value, label in field.choices]
+    # The field's setter normalizes its choices to pairs; django-stubs types the getter as
+    # anything the setter accepts.
+    choices = cast("Iterable[tuple[Any, Any]]", field.choices)
+    return [(str(value), str(label)) for value, label in choices]
+
+
+def _limit(value: int | Callable[[], int] | None) -> int | None:
+    # A form's integer limit may be a callable, read when needed (as Django's validators do).
+    return value() if callable(value) else value
 
 
 def _annotation(field: forms.Field) -> Any:
@@ -42,15 +50,16 @@ def _annotation(field: forms.Field) -> Any:
         return RecordIdInt
     if isinstance(field, forms.ChoiceField):
         values = tuple(value for value, _ in _choices(field))
-        return Literal[values]  # type: ignore[valid-type]
+        return Literal[values]
     if isinstance(field, forms.BooleanField):
         return bool
     # DecimalField subclasses IntegerField, so it is tested first.
     if isinstance(field, forms.DecimalField):
         return Decimal
     if isinstance(field, forms.IntegerField):
-        low = DB_INT_MIN if field.min_value is None else max(DB_INT_MIN, field.min_value)
-        high = DB_INT_MAX if field.max_value is None else min(DB_INT_MAX, field.max_value)
+        min_value, max_value = _limit(field.min_value), _limit(field.max_value)
+        low = DB_INT_MIN if min_value is None else max(DB_INT_MIN, min_value)
+        high = DB_INT_MAX if max_value is None else min(DB_INT_MAX, max_value)
         return Annotated[int, Field(ge=low, le=high)]
     if isinstance(field, forms.DateField):
         return datetime.date
@@ -62,7 +71,7 @@ def _annotation(field: forms.Field) -> Any:
 
 def _description(field: forms.Field, model_field: models.Field | None) -> str:
     parts = [str(field.label or "")]
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
         target = field.queryset.model._meta.verbose_name
         many = isinstance(field, forms.ModelMultipleChoiceField)
         parts[0] += f"（{target}的记录 ID{'列表' if many else ''}）"
@@ -72,7 +81,12 @@ def _description(field: forms.Field, model_field: models.Field | None) -> str:
         options = "、".join(f"{v}={label}" for v, label in _choices(field) if v)
         parts.append(f"可选值：{options}")
     default = model_field.default if model_field is not None else None
-    if default not in ("", None) and not callable(default) and model_field.has_default():
+    if (
+        model_field is not None
+        and default not in ("", None)
+        and not callable(default)
+        and model_field.has_default()
+    ):
         parts.append(f"省略时为 {default}")
     return "；".join(part for part in parts if part)
 
@@ -157,7 +171,7 @@ def save_with_form(
         }
         labels = {name: str(field.label) for name, field in form.fields.items()}
         raise InvalidInput(summary(fields, labels), fields=fields)
-    record = form.save(commit=False)
+    record: models.Model = form.save(commit=False)
     for field in record._meta.concrete_fields:
         # A form's JSONField turns an empty list into None; keep the model's empty default.
         if isinstance(field, models.JSONField) and getattr(record, field.attname) is None:

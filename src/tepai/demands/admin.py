@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tepai.demands.forms import DemandForm, DemandListForm
 from tepai.demands.models import Demand, DemandList, DemandTransition
@@ -10,7 +11,7 @@ class DemandTransitionInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["from_status", "to_status", "at", "by", "note"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: HttpRequest, obj: Demand | None = None) -> bool:
         # The transition log is written by Demand.transition_to only.
         return False
 

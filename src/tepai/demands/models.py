@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tepai.core.choices import IndustryCluster
 from tepai.core.models import RegistryModel, unique_code_constraint
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class DemandStatus(models.TextChoices):
@@ -163,7 +167,7 @@ class Demand(RegistryModel):
         return target in ALLOWED_TRANSITIONS[self.status]
 
     @transaction.atomic
-    def transition_to(self, target: str, *, by: object | None = None, note: str = "") -> None:
+    def transition_to(self, target: str, *, by: User | None = None, note: str = "") -> None:
         """Move the demand to ``target`` and log who did it; raise InvalidTransition if barred.
 
         The record-keeping step only: who may make which move, and what must follow, is

@@ -173,7 +173,7 @@ def change_status(
     check_move(demand, target, by, note)
     if target == S.CLOSED:
         _withdraw_open_proposals(demand, note, request)
-    default_notes = {S.PENDING_REVIEW: _("提交审核"), S.PUBLISHED: _("审核通过")}
+    default_notes: dict[str, str] = {S.PENDING_REVIEW: _("提交审核"), S.PUBLISHED: _("审核通过")}
     demand.transition_to(
         target,
         by=by if getattr(by, "pk", None) else None,

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from tepai.audit.models import AuditEntry
 from tepai.programs.models import Batch
 from tepai.reports.periods import Period
-from tepai.web.dashboard import Dashboard, build_dashboard
+from tepai.web.dashboard_figures import Dashboard, build_dashboard
 
 __all__ = ["clear", "dashboard_for", "data_version"]
 
@@ -53,8 +53,9 @@ def _lifetime() -> float:
 def dashboard_for(
     user: Any, batch: Batch | None, granularity: str = "month", period: Period | None = None
 ) -> Dashboard:
-    """Return :func:`~tepai.web.dashboard.build_dashboard`'s dashboard, built again only when
-    the records changed, the day or language is another, or the entry has grown too old."""
+    """Return :func:`~tepai.web.dashboard_figures.build_dashboard`'s dashboard, built again
+    only when the records changed, the day or language is another, or the entry has grown too
+    old."""
     lifetime = _lifetime()
     if lifetime <= 0:
         return build_dashboard(user, batch, granularity, period)

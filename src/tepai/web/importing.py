@@ -105,17 +105,14 @@ def _summary(importer: type[Importer], row: RowValues) -> str:
     return "；".join(parts)
 
 
-def _recording(importer_class: type[Importer]) -> type[Importer]:
-    """Return ``importer_class`` extended to remember each row it saved and how."""
+def _recording(importer_class: type[Importer], saved: list[PreviewRow]) -> type[Importer]:
+    """Return ``importer_class`` extended to append each row it saves, and how, to ``saved``."""
 
+    # mypy cannot type a subclass of a class known only at run time.
     class Recording(importer_class):  # type: ignore[valid-type,misc]
-        def __init__(self, **options: Any) -> None:
-            super().__init__(**options)
-            self.saved: list[PreviewRow] = []
-
         def save_row(self, row: RowValues) -> bool:
-            created = super().save_row(row)
-            self.saved.append(PreviewRow(row.number, created, _summary(importer_class, row)))
+            created: bool = super().save_row(row)
+            saved.append(PreviewRow(row.number, created, _summary(importer_class, row)))
             return created
 
     return Recording
@@ -125,11 +122,12 @@ def run_import(
     registry: str, path: Path, filename: str, *, dry_run: bool, options: dict[str, Any]
 ) -> ImportRun:
     """Run the importer of ``registry`` over the file at ``path`` (all rows or none)."""
-    importer = _recording(get_importer(registry))(**options)
+    saved: list[PreviewRow] = []
+    importer = _recording(get_importer(registry), saved)(**options)
     try:
         with path.open("rb") as source:
             table = read_table(source, filename=filename)
         result = importer.run(table, dry_run=dry_run)
     except ImportFailed as failure:
         return ImportRun(errors=failure.errors)
-    return ImportRun(result=result, rows=importer.saved)
+    return ImportRun(result=result, rows=saved)

@@ -30,6 +30,7 @@ class MeOut(Schema):
 
 def me(request: HttpRequest) -> Any:
     user = request.user
+    assert user.is_authenticated  # the API's authentication admits signed-in users only
     role = role_of(user)
     account = getattr(user, "account", None)
     return {

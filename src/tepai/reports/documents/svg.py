@@ -37,7 +37,7 @@ class SeriesLike(Protocol):
 
 
 class ChartLike(Protocol):
-    """A chart: ``tepai.web.dashboard.Chart`` or anything with these attributes."""
+    """A chart: ``tepai.web.dashboard_figures.Chart`` or anything with these attributes."""
 
     @property
     def title(self) -> str: ...

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import BadRequest, FieldDoesNotExist
-from django.db.models import Count, ManyToManyField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    ForeignKey,
+    ManyToManyField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.functional import lazy
@@ -23,6 +32,7 @@ from tepai.core.personal_data import may_query
 from tepai.core.registries import Filter, Label, Registry, registries_by_slug
 from tepai.reports.dating import dated, in_period
 from tepai.reports.periods import PeriodError, between
+from tepai.web.registries.cells import field_label
 
 # Parameters that are not filters.
 RESERVED = frozenset({"q", "sort", "page"})
@@ -151,7 +161,8 @@ def matching(model: type[Model], path: str, value: object) -> Q:
     related = field.related_model
     if field.many_to_many:
         through, mine, theirs = _link_table(field)
-        if through._meta.get_field(mine).target_field == model._meta.pk:
+        link = through._meta.get_field(mine)  # a link table's keys are foreign keys
+        if isinstance(link, ForeignKey) and link.target_field == model._meta.pk:
             links = through._base_manager.filter(**{f"{theirs}__in": _keys(related, rest, value)})
             return Q(pk__in=links.values(mine))
     elif field.one_to_many:
@@ -166,7 +177,9 @@ def matching(model: type[Model], path: str, value: object) -> Q:
 def _link_table(field: Any) -> tuple[type[Model], str, str]:
     """Return a many-to-many's link model and its keys to this side and to the other side."""
     if isinstance(field, ManyToManyField):
-        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+        through = field.remote_field.through
+        assert through is not None  # Django sets it (or creates one) as the models load
+        return through, field.m2m_field_name(), field.m2m_reverse_field_name()
     # The reverse side of a many-to-many declared on the other model.
     declared = field.field
     return field.through, declared.m2m_reverse_field_name(), declared.m2m_field_name()
@@ -185,9 +198,10 @@ def _keys(related: type[Model], rest: str, value: object) -> Any:
         return value
     if _field(related, rest.split("__")[0]) is not None:
         condition = matching(related, rest, value)
-        lookup, keys = condition.children[0] if len(condition.children) == 1 else ("", None)
-        if lookup == "pk__in" and not condition.negated:
-            return keys  # already a subquery on keys: no need to wrap it in another
+        # matching() builds its condition from keyword lookups: its children are pairs.
+        child = condition.children[0] if len(condition.children) == 1 else None
+        if isinstance(child, tuple) and child[0] == "pk__in" and not condition.negated:
+            return child[1]  # already a subquery on keys: no need to wrap it in another
     return _rows(related, rest, value).values("pk")
 
 
@@ -307,7 +321,7 @@ def _order(registry: Registry, queryset: QuerySet, sort: str, user: Any) -> tupl
     if path is None:
         column = next((c for c in registry.columns if c.field == key), None)
         if column is not None and column.sort is not None:
-            label = column.label or registry.model._meta.get_field(key).verbose_name
+            label = column.label or field_label(registry.model, key)
             raise _bad(
                 _("不能按“%(label)s”排序：您无权查看所有记录的这项个人信息") % {"label": label}
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tepai.reports.documents.svg import ticks
-from tepai.web.dashboard import Chart, Series
+from tepai.web.dashboard_figures import Chart, Series
 from tepai.web.figures import Figure
 from tepai.web.templatetags.charts import bar_chart, column_chart, funnel
 

@@ -15,7 +15,7 @@ from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
 from tepai.reports.periods import Period, parse_token
 from tepai.testing.factories import make_activity, make_project
-from tepai.web.dashboard import average_age, chart_periods
+from tepai.web.dashboard_figures import average_age, chart_periods
 from tepai.web.figures import Figure
 from tepai.web.tests.conftest import World
 

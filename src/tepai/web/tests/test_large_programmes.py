@@ -24,7 +24,7 @@ from tepai.projects.models import Project
 from tepai.reports.attribution import attributed, record_batches
 from tepai.reports.batch_stats import batch_report
 from tepai.testing.factories import make_commissioner, make_project
-from tepai.web.dashboard import average_age
+from tepai.web.dashboard_figures import average_age
 from tepai.web.figures import grouped_figures, list_url, tally
 from tepai.web.kpi_days import kpi_days
 from tepai.web.registries.query import matching

@@ -68,7 +68,8 @@ class UploadForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("batch") and cleaned.get("registry") != "commissioners":
             self.add_error("batch", _("只有导入特派员名册时才能指定批次"))
         return cleaned
@@ -137,7 +138,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _pending(request: HttpRequest, token: str) -> dict[str, Any]:
-    pending = request.session.get(SESSION_KEY, {}).get(token)
+    pending: dict[str, Any] | None = request.session.get(SESSION_KEY, {}).get(token)
     if pending is None:
         raise Http404(_("导入已完成、已取消或已过期，请重新上传文件。"))
     return pending

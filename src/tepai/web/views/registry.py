@@ -14,8 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Model, ProtectedError, QuerySet, RestrictedError, Sum, TextField
-from django.http import HttpRequest, HttpResponse
+from django.db.models import (
+    Field,
+    Model,
+    ProtectedError,
+    QuerySet,
+    RestrictedError,
+    Sum,
+    TextField,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -58,7 +66,8 @@ class RegistryView(View):
 
     def get_record(self, pk: int) -> Model:
         """Return record ``pk`` if the user may see it, else raise Http404."""
-        return get_object_or_404(visible(self.user, self.registry.base_queryset()), pk=pk)
+        record: Model = get_object_or_404(visible(self.user, self.registry.base_queryset()), pk=pk)
+        return record
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -133,8 +142,8 @@ def row_cells(registry: Registry, record: Model, user: Any, count: int = 0) -> l
             continue
         items = cell(record, column.field, user, registry)
         if column.link:
-            url = detail_url(record)
-            items = [Item(item.text, url) for item in items] or [Item(str(record), url)]
+            link = detail_url(record)
+            items = [Item(item.text, link) for item in items] or [Item(str(record), link)]
         cells.append(items)
     return cells
 
@@ -300,7 +309,7 @@ class DetailPage(RegistryView):
 class FormPage(RegistryView):
     """Create (no ``pk``) or edit a record with the registry's ModelForm."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.check_read()
@@ -344,7 +353,7 @@ class FormPage(RegistryView):
 
 
 class DeletePage(RegistryView):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.check_read()
@@ -409,7 +418,9 @@ def _subtotals(registry: Registry, queryset: QuerySet) -> list[tuple[str, int]]:
     """Return (kind label, summed quantity) per kind of the listed records, largest first."""
     kind, quantity = registry.quantity_kind, registry.quantity_field
     assert kind is not None and quantity is not None
-    labels = dict(registry.model._meta.get_field(kind).flatchoices)
+    kind_field = registry.model._meta.get_field(kind)
+    assert isinstance(kind_field, Field)  # a column of the listed model's own, with choices
+    labels = dict(kind_field.flatchoices)
     rows = queryset.order_by().values_list(kind).annotate(total=Sum(quantity))
     found = [(str(labels.get(value, value)), total or 0) for value, total in rows]
     return sorted(found, key=lambda item: -item[1])

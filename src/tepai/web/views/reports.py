@@ -14,7 +14,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -111,7 +112,8 @@ class ReportForm(forms.Form):
     fmt = forms.ChoiceField(label=gettext_lazy("格式"), choices=ReportFormat.choices)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         labels = dict(_kind_choices())
         # A press release covers its event, a summary its batch's whole service period.
@@ -214,8 +216,10 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-def _my_jobs(request: HttpRequest) -> Any:
-    return ReportJob.objects.filter(user=request.user)
+def _my_jobs(request: HttpRequest) -> QuerySet[ReportJob]:
+    user = request.user
+    assert user.is_authenticated  # its views are login_required
+    return ReportJob.objects.filter(user=user)
 
 
 def _my_job(request: HttpRequest, pk: int) -> ReportJob:
@@ -298,7 +302,7 @@ def _state(job: ReportJob) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Send the finished document (a preview is shown in the browser); log the export."""
     require_role(request, *STAFF)
     job = _my_job(request, pk)
@@ -327,7 +331,9 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 
     preview = job.fmt == ReportFormat.HTML
     response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[job.fmt])
-    response["Content-Disposition"] = content_disposition_header(not preview, download_name(job))
+    disposition = content_disposition_header(not preview, download_name(job))
+    assert disposition is not None  # given a file name, the header always has a value
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     if preview:
         response["Content-Security-Policy"] = PREVIEW_CSP

@@ -466,7 +466,7 @@ def _cluster_chart(
 # What the figures of users who see only part of the records count (the lists behind them
 # apply tepai.accounts.permissions.visible): whose demands the funnel counts, and the note of
 # the chart by cluster. Administrators and auditors see everything.
-_PART_SEEN: dict[Role, tuple[Promise, Promise]] = {
+_PART_SEEN: dict[Role | None, tuple[Promise, Promise]] = {
     Role.ENTERPRISE: (
         gettext_lazy("本企业的需求"),
         gettext_lazy("仅本企业的企业信息、技术需求和项目合同"),
@@ -480,13 +480,13 @@ _PART_SEEN: dict[Role, tuple[Promise, Promise]] = {
 
 def _own_records_note(user: Any) -> str:
     """Return which records the figures of a user who sees only part of them count ("" all)."""
-    part = _PART_SEEN.get(role_of(user))  # type: ignore[arg-type]
+    part = _PART_SEEN.get(role_of(user))
     return str(part[1]) if part else ""
 
 
 def demand_scope(user: Any) -> str:
     """Return whose demands the demand funnel counts for ``user``."""
-    part = _PART_SEEN.get(role_of(user))  # type: ignore[arg-type]
+    part = _PART_SEEN.get(role_of(user))
     return str(part[0]) if part else _("全部需求")
 
 
@@ -502,7 +502,7 @@ def _demand_funnel(user: Any, period: Period | None) -> list[Figure]:
 
 
 def _outcome_funnel(user: Any, batch: Batch | None, period: Period | None) -> list[Figure]:
-    base: dict[str, Any] = _with_batch({"roadshow": "1"}, batch)
+    base = dict(_with_batch({"roadshow": "1"}, batch))
     if period is not None:
         # The outcomes shown at the roadshows held in the period.
         events = Event.objects.filter(kind=EventKind.ROADSHOW)
