@@ -36,7 +36,6 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -45,26 +44,16 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
-from tepai.cases.models import Case
 from tepai.commissioners.models import WorkItem, WorkItemKind
 from tepai.core.choices import IndustryCluster
-from tepai.demands.models import Demand, DemandList, DemandStatus
+from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements.models import Proposal
-from tepai.events.models import Event, EventKind
-from tepai.outcomes.models import CooperationIntent, Outcome
-from tepai.programs.models import InnovationCentre, Team
+from tepai.outcomes.models import CooperationIntent
 from tepai.reports import jobs as report_jobs
 from tepai.reports.models import JobStatus, ReportJob
-from tepai.testing.factories import (
-    make_activity,
-    make_batch,
-    make_commissioner,
-    make_enterprise,
-    make_institution,
-    make_project,
-)
+from tepai.testing.factories import make_project
+from tepai.testing.world import build_world
 
 A, C, E, U = Role.ADMIN, Role.COMMISSIONER, Role.ENTERPRISE, Role.AUDITOR
 SIGNED_IN = frozenset(Role)
@@ -448,13 +437,12 @@ def _png_bytes() -> bytes:
     return out.getvalue()
 
 
-def _user(username: str, role: Role, **account: Any) -> Any:
-    user = get_user_model().objects.create_user(username=username, password="Matrix-Pass-2024")
-    if role is Role.ADMIN:
-        # As the demo's administrator: staff and superuser, so the Django admin works too.
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
-    Account.objects.create(user=user, role=role, **account)
+def _user(user: Any, role: Role) -> Any:
+    # A password as a real account has; the administrator is staff and superuser, as the
+    # demo's is, so the Django admin works too.
+    user.set_password("Matrix-Pass-2024")
+    user.is_staff = user.is_superuser = role is Role.ADMIN
+    user.save(update_fields=["password", "is_staff", "is_superuser"])
     return user
 
 
@@ -470,16 +458,14 @@ def seeded(db: Any, tmp_path: Any) -> Iterator[Seeded]:
 
 
 def _seed() -> Seeded:
-    batch = make_batch("第二批", D(2024, 4, 24), host_region="新疆阿克苏地区")
-    institution = make_institution("浙江理工大学", province="浙江")
-    centre = InnovationCentre.objects.create(
-        name="浙阿纺织服装科技创新中心", cluster=IndustryCluster.COTTON_TEXTILE, batch=batch
-    )
-    team = Team.objects.create(name="纺织团", batch=batch, cluster=IndustryCluster.COTTON_TEXTILE)
-    me = make_commissioner(batch=batch, institution=institution, name="张三", phone="13800001234")
-    colleague = make_commissioner(batch=batch, name="李四", research_fields=["印染", "染色"])
-    mine = make_enterprise("阿克苏纺织有限公司", contact_phone="13700001111")
-    theirs = make_enterprise("阿克苏果业有限公司", cluster=IndustryCluster.FRUIT_VEG)
+    """The shared world (:mod:`tepai.testing.world`), plus what only some routes need.
+
+    Each role's records have a counterpart that is not theirs; added here: the other side's
+    published and pending demands, work item, outcome and intent, a draft contract of each
+    side with its scan, activity photos, a proposal and a finished report job.
+    """
+    world = build_world()
+    me, colleague, mine, theirs = world.me, world.colleague, world.mine, world.theirs
 
     def demand(enterprise: Any, status: str, title: str) -> Demand:
         return Demand.objects.create(
@@ -491,28 +477,17 @@ def _seed() -> Seeded:
         )
 
     demands = {
-        "demand:draft-mine": demand(mine, DemandStatus.DRAFT, "新型纺纱工艺"),
-        "demand:published-mine": demand(mine, DemandStatus.PUBLISHED, "印染提质"),
+        "demand:draft-mine": world.demands["draft"],
+        "demand:published-mine": world.demands["published"],
         "demand:published-theirs": demand(theirs, DemandStatus.PUBLISHED, "果品保鲜"),
         "demand:pending-theirs": demand(theirs, DemandStatus.PENDING_REVIEW, "冷库节能"),
     }
-    signing = Event.objects.create(
-        name="集中签约", kind=EventKind.SIGNING, date=D(2024, 6, 1), batch=batch
-    )
-    demand_list = DemandList.objects.create(
-        name="2024年工业需求清单", event=signing, published_on=D(2024, 6, 1)
-    )
-    demand_list.demands.add(demands["demand:published-mine"], demands["demand:published-theirs"])
-    outcome = Outcome.objects.create(title="染色在线测色", description="…", institution=institution)
-    outcome.owners.add(me)
-    their_outcome = Outcome.objects.create(title="果品分选", description="…")
+    demand_list = world.demand_list
+    demand_list.published_on = D(2024, 6, 1)
+    demand_list.save(update_fields=["published_on"])
+    demand_list.demands.add(demands["demand:published-theirs"])
+    their_outcome = world.outcomes["unshown"]
     their_outcome.owners.add(colleague)
-    project_mine = make_project(
-        title="印染技术服务", enterprise=mine, batch=batch, commissioners=[me]
-    )
-    project_theirs = make_project(
-        title="果品分选开发", enterprise=theirs, batch=batch, commissioners=[colleague]
-    )
     drafts = {
         "project:draft-mine": make_project(
             title="印染数字化", enterprise=mine, commissioners=[me], state="draft"
@@ -523,35 +498,31 @@ def _seed() -> Seeded:
     }
     for draft in drafts.values():
         draft.attachment.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-    activity_mine = make_activity(batch=batch, commissioners=[me], enterprises=[mine])
-    activity_theirs = make_activity(batch=batch, commissioners=[colleague], enterprises=[theirs])
+    activity_mine = world.activities["service"]  # me's, at my enterprise (and theirs)
+    activity_theirs = world.activities["training_later"]  # the colleague's
     for activity in (activity_mine, activity_theirs):
         # A real image: only what decodes as JPEG or PNG is served.
         activity.photo.save("site.png", ContentFile(_png_bytes()), save=True)
-    case = Case.objects.create(title="印染提质增效", body="……", batch=batch)
-    case.projects.add(project_mine)
     proposal = Proposal.objects.create(
         demand=demands["demand:published-mine"], commissioner=me, score=0.5
     )
     users = {
-        A: _user("admin", A),
-        U: _user("auditor", U),
-        C: _user("zhangsan", C, commissioner=me),
-        E: _user("aksu", E, enterprise=mine),
+        A: _user(world.users["admin"], A),
+        U: _user(world.users["auditor"], U),
+        C: _user(world.users["commissioner"], C),
+        E: _user(world.users["enterprise"], E),
     }
     subjects: dict[str, Model] = {
-        "institution": institution,
-        "batch": batch,
-        "team": team,
-        "centre": centre,
-        "event": signing,
-        "outcome": outcome,
-        "case": case,
+        "institution": world.institution,
+        "batch": world.batch,
+        "team": world.team,
+        "centre": world.centre,
+        "event": world.signing,
+        "outcome": world.outcomes["shown"],
+        "case": world.case,
         "commissioner:me": me,
         "commissioner:colleague": colleague,
-        "work-item:mine": WorkItem.objects.create(
-            commissioner=me, kind=WorkItemKind.PAPER, title="棉纺新工艺", year=2020
-        ),
+        "work-item:mine": world.work_item,
         "work-item:theirs": WorkItem.objects.create(
             commissioner=colleague, kind=WorkItemKind.PAPER, title="果品保鲜", year=2021
         ),
@@ -559,14 +530,12 @@ def _seed() -> Seeded:
         "enterprise:theirs": theirs,
         **demands,
         "demand-list": demand_list,
-        "intent:mine": CooperationIntent.objects.create(
-            outcome=outcome, enterprise=mine, date=D(2024, 6, 6)
-        ),
+        "intent:mine": world.intents["signed"],
         "intent:theirs": CooperationIntent.objects.create(
             outcome=their_outcome, enterprise=theirs, date=D(2024, 6, 7)
         ),
-        "project:mine": project_mine,
-        "project:theirs": project_theirs,
+        "project:mine": world.projects["contract"],
+        "project:theirs": world.projects["development"],
         **drafts,
         "activity:mine": activity_mine,
         "activity:theirs": activity_theirs,

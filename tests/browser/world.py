@@ -1,4 +1,8 @@
-"""A small programme for the browser flows: one user per role and records worth matching."""
+"""A small programme for the browser flows: one user per role and records worth matching.
+
+Not the shared world (:mod:`tepai.testing.world`): the flows expect these names (the enterprise
+阿克苏华纺印染有限公司) and fields (张三 dyeing, 李四 fruit: a search for 印染 finds only 张三).
+"""
 
 from __future__ import annotations
 

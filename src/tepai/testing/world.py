@@ -1,15 +1,14 @@
 """The seeded programme the page and permission tests share: one of each record, a user per role.
 
-One batch (第二批, with an earlier 第一批) and its institution, innovation centre and team;
+One batch (第二批, beside an earlier 第一批) with its institution, innovation centre and team;
 two commissioners (``me``, 张三, and a ``colleague``, 李四) and two enterprises (``mine`` and
-``theirs``); a demand in each status of the workflow, a demand list, two events, outcomes with
-intents, projects (a research project, a contract, a development contract, an earlier one and
-a contract still waiting for confirmation), activities of several kinds, a case, and one user
-per role linked to those records. Each record of the signed-in roles has a counterpart that is
-not theirs, so a test can check both sides of a scoping rule.
+``theirs``); demands in five statuses of the workflow, a demand list, two events, outcomes with
+intents, four projects, activities of several kinds, a case, and a user of each role linked to
+those records. The signed-in roles' records each have a counterpart that is not theirs, so a
+test can check both sides of a scoping rule.
 
-Test suites build on it with :func:`build_world`; the web tests use it as it is, the permission
-matrix adds the files and records its extra routes need.
+The web page tests use it as it is (their assertions count its records: add to it only what
+they still pass with); the permission matrix adds the files and records its extra routes need.
 """
 
 from __future__ import annotations
@@ -78,7 +77,7 @@ class World:
     signing: Event
     outcomes: dict[str, Outcome]  # shown (me's), also_shown, unshown
     intents: dict[str, CooperationIntent]  # signed (mine), transferred and open (theirs)
-    projects: dict[str, Project]  # research, contract, development, earlier, draft
+    projects: dict[str, Project]  # research, contract, development, earlier
     activities: dict[str, Activity]
     case: Case
     # admin, auditor, commissioner (me), enterprise (mine), other_enterprise (theirs), nobody

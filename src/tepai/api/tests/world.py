@@ -2,6 +2,10 @@
 
 The commissioner user is ``world.me`` and the enterprise user ``world.mine``; every registry
 has records of theirs and records of others, so each test can check both sides of a rule.
+
+Not the shared world (:mod:`tepai.testing.world`): these tests assert its names and phones
+(张特派, 138****5678) and exact scoped lists (an enterprise sees exactly one demand of its own),
+which the shared world's records would change.
 """
 
 from __future__ import annotations

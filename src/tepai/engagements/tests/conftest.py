@@ -1,4 +1,8 @@
-"""Personas and records for the engagement tests: one of each role, plus outsiders."""
+"""Personas and records for the engagement tests: one of each role, plus outsiders.
+
+Not the shared world (:mod:`tepai.testing.world`): matching and assignment rank every
+commissioner and published demand in the database, and these tests expect exactly these.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from tepai.accounts.models import Account
 from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner, WorkItem, WorkItemKind
 from tepai.demands.models import CollaborationMode, Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
 from tepai.matchmaking import live
 from tepai.testing.factories import make_batch, make_commissioner, make_enterprise
+from tepai.testing.world import make_user as make_user  # some tests import it from here
 
 
 @pytest.fixture(autouse=True)
@@ -25,15 +28,6 @@ def _hashing_encoder() -> Iterator[None]:
     with override_settings(TEPAI_MATCH_ENCODER="hashing"):
         yield
     live.reset()
-
-
-def make_user(username: str, role: str | None, **account: Any) -> Any:
-    user = get_user_model().objects.create_user(
-        username=username
-    )  # no password: tests log in with force_login
-    if role is not None:
-        Account.objects.create(user=user, role=role, **account)
-    return user
 
 
 def make_demand(

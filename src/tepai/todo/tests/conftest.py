@@ -1,4 +1,8 @@
-"""One user per role, a published demand of the enterprise, and a proposal helper."""
+"""One user per role, a published demand of the enterprise, and a proposal helper.
+
+Not the shared world (:mod:`tepai.testing.world`): a to-do list counts every open item in the
+database, and these tests expect exactly the items they add (some an empty list).
+"""
 
 from __future__ import annotations
 
