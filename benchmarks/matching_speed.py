@@ -4,7 +4,7 @@ Builds a :class:`~tepai.matching.engine.MatchingEngine` over N synthetic experts
 ``benchmarks/profile_generator.py`` (Chinese bios, research fields and work items across
 Xinjiang's eight industry clusters) and runs Q synthetic plain-language demands through
 ``match(demand, 10)`` (ranking, explanations and the no-fit judgement), as the platform does
-(``tepai.matchmaking.service``: the dense
+(``tepai.recommender.service``: the dense
 encoder wrapped in a :class:`~tepai.matching.dense.CachedEncoder`).
 
     python benchmarks/matching_speed.py --experts 2000 --queries 200 --encoder use --format json

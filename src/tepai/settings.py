@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "tepai.core",
     *REGISTRY_APPS,
     "tepai.reports",
-    "tepai.matchmaking",
+    "tepai.recommender",
     "tepai.accounts",
     "tepai.audit",
     "tepai.engagements",

@@ -129,7 +129,7 @@ def outcomes_cell(items: list[WorkItem]) -> str:
 def touch_for_matching(written: Written) -> None:
     """Mark commissioners whose work items the import changed, for the matching index.
 
-    A saved WorkItem does this through a signal (tepai.matchmaking.live); bulk writes send none.
+    A saved WorkItem does this through a signal (tepai.recommender.live); bulk writes send none.
     """
     new = {obj.pk for obj in written.created if isinstance(obj, Commissioner)}
     items = [*written.created, *(obj for obj, _loaded, _names in written.updated)]
@@ -180,7 +180,7 @@ class CommissionerImporter(Importer):
             aliases=("专业领域",),
         ),
         # Keywords join research_fields: that list is what the matching engine reads as an
-        # expert's field keywords (tepai.matchmaking.records.expert_from), so they count in
+        # expert's field keywords (tepai.recommender.conversion.expert_from), so they count in
         # matching without a second list for every reader of a profile to merge.
         Column(
             "关键词",

@@ -193,8 +193,8 @@ def recommendations(
 ) -> Any:
     # Imported here: the matching engine (numpy, SciPy, the segmenter) loads on first use,
     # not whenever the URL configuration is imported.
-    from tepai.matchmaking import service
-    from tepai.matchmaking.live import shared_engine
+    from tepai.recommender import service
+    from tepai.recommender.live import shared_engine
 
     demand = _demand(request, id)
     if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR, Role.ENTERPRISE):

@@ -9,6 +9,6 @@ class EngagementsConfig(AppConfig):
     def ready(self) -> None:
         # The web pages rank with the shared live engine; its change detection needs these
         # receivers in every process that edits commissioners (server and CLI alike).
-        from tepai.matchmaking.live import connect_signals
+        from tepai.recommender.live import connect_signals
 
         connect_signals()

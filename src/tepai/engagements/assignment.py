@@ -1,7 +1,7 @@
 """Turning the chosen pairs of a demand list's assignment into proposals.
 
-The assignment itself (:func:`tepai.matchmaking.assignment.run_assignment`, re-exported here
-for the pages) is the matchmaking layer's: the admin looks at its pairings with their
+The assignment itself (:func:`tepai.recommender.assignment.run_assignment`, re-exported here
+for the pages) is the recommender's: the admin looks at its pairings with their
 explanations, drops or adds pairs, and confirms; confirming proposes every chosen pair in one
 transaction.
 """
@@ -20,14 +20,14 @@ from tepai.commissioners.models import Commissioner
 from tepai.demands.models import DemandList
 from tepai.engagements.models import Proposal, ProposalSource
 from tepai.engagements.services import EngagementError, explain_pair, propose
-from tepai.matchmaking.assignment import (
+from tepai.recommender.assignment import (
     CANDIDATES,
     AssignmentRun,
     Pairing,
     list_demands,
     run_assignment,
 )
-from tepai.matchmaking.live import shared_engine
+from tepai.recommender.live import shared_engine
 
 __all__ = [
     "CANDIDATES",

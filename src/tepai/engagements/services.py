@@ -121,13 +121,13 @@ def explain_pair(
 ) -> tuple[float, str, list[str]]:
     """Return the engine's score, explanation text and matched terms for one pair.
 
-    ``engine``: one from :func:`tepai.matchmaking.live.shared_engine` to reuse over many
+    ``engine``: one from :func:`tepai.recommender.live.shared_engine` to reuse over many
     pairs (default: the shared engine, refreshed). Raises EngagementError when the engine
     bars the pair (declared conflict of interest, or the commissioner works for the
-    enterprise); see :func:`tepai.matchmaking.service.explain_pair`.
+    enterprise); see :func:`tepai.recommender.service.explain_pair`.
     """
     # Imported here: the matching engine loads on first use, not with the URL configuration.
-    from tepai.matchmaking import service
+    from tepai.recommender import service
 
     try:
         return service.explain_pair(demand, commissioner, engine)

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from tepai.api.tests.world import World, build_world
-from tepai.matchmaking import live
+from tepai.recommender import live
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from django.test import TestCase, override_settings
 
 from tepai.api.main import api
 from tepai.api.tests.world import ROLES, World, build_world
-from tepai.matchmaking import live
 from tepai.outcomes.models import Outcome
+from tepai.recommender import live
 
 A, C, E, U = "admin", "commissioner", "enterprise", "auditor"
 EVERYONE = frozenset(ROLES)

@@ -30,8 +30,8 @@ from tepai.core.tests.import_helpers import (
     write_xlsx,
 )
 from tepai.institutions.models import Institution
-from tepai.matchmaking.records import expert_from
 from tepai.programs.models import Batch, InnovationCentre, Team
+from tepai.recommender.conversion import expert_from
 
 pytestmark = pytest.mark.django_db
 

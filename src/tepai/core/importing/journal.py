@@ -155,7 +155,7 @@ def audit(written: Written, snapshots: Snapshots | None = None) -> int:
 def announce_links(written: Written, created: set[int]) -> None:
     """Send ``m2m_changed`` ("post_add"/"post_remove") for relations of records that existed.
 
-    Listeners such as the matching index's fingerprint touch (tepai.matchmaking.live) react
+    Listeners such as the matching index's fingerprint touch (tepai.recommender.live) react
     to these; the audit receiver only logs changes it saw begin, so it writes nothing twice.
     Relations of records created by this import need no announcement: they are new anyway.
     """

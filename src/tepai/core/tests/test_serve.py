@@ -18,7 +18,7 @@ from waitress import wasyncore
 from tepai.core.accesslog import AccessLogMiddleware
 from tepai.core.management.commands.serve import allow_bound_host, waitress_options
 from tepai.engagements.photos import PHOTO_MAX_BYTES
-from tepai.matchmaking import warmup
+from tepai.recommender import warmup
 from tepai.web.importing import MAX_UPLOAD_BYTES
 
 pytestmark = pytest.mark.django_db

@@ -129,7 +129,7 @@ def test_loading_twice_changes_nothing() -> None:
 def test_the_command_builds_the_demo_and_prints_the_logins(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from tepai.matchmaking import live
+    from tepai.recommender import live
 
     monkeypatch.setenv("TEPAI_DEMO_PASSWORD", "Demo-Passw0rd")
     monkeypatch.delenv("TEPAI_DEMO_TOTP_SECRET", raising=False)

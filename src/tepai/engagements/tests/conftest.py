@@ -17,7 +17,7 @@ from tepai.accounts.roles import Role
 from tepai.commissioners.models import Commissioner, WorkItem, WorkItemKind
 from tepai.demands.models import CollaborationMode, Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
-from tepai.matchmaking import live
+from tepai.recommender import live
 from tepai.testing.factories import make_batch, make_commissioner, make_enterprise
 from tepai.testing.world import make_user as make_user  # some tests import it from here
 

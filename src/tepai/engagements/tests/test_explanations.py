@@ -12,8 +12,8 @@ from tepai.accounts.roles import Role
 from tepai.demands.models import Demand
 from tepai.demo.loader import load_demo
 from tepai.engagements.tests.conftest import make_user
-from tepai.matchmaking import service
-from tepai.matchmaking.live import shared_engine
+from tepai.recommender import service
+from tepai.recommender.live import shared_engine
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements import services
 from tepai.engagements.models import Proposal, ProposalStatus
 from tepai.engagements.tests.conftest import World, make_demand
-from tepai.matchmaking.catalogs import OPEN_DEMANDS
-from tepai.matchmaking.service import explain_pair
 from tepai.projects.contracts import confirm
 from tepai.projects.models import ProjectStatus
+from tepai.recommender.catalogs import OPEN_DEMANDS
+from tepai.recommender.service import explain_pair
 from tepai.testing.factories import make_commissioner
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from tepai.engagements.kpi import contribution
 from tepai.engagements.models import OPEN_STATUSES, Proposal
 from tepai.engagements.photos import read_stored_photo
 from tepai.engagements.views.common import my_commissioner
-from tepai.matchmaking.service import recommend_demands
 from tepai.projects.models import Project
+from tepai.recommender.service import recommend_demands
 
 # How many open demands the workspace suggests.
 SUGGESTED = 5

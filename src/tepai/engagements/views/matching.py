@@ -15,8 +15,8 @@ from tepai.accounts.roles import Role, role_of
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand
 from tepai.engagements import services
-from tepai.engagements.matching import MatchingFilters, demand_matching
 from tepai.engagements.models import Proposal
+from tepai.engagements.shortlist import MatchingFilters, demand_matching
 from tepai.engagements.views.common import back
 from tepai.institutions.models import Institution
 from tepai.programs.models import Batch, InnovationCentre

@@ -36,7 +36,7 @@ def test_a_lazy_name_is_the_object_its_module_defines() -> None:
 
 
 def test_importing_the_package_loads_neither_numpy_nor_scipy_nor_the_segmenter() -> None:
-    # The web server and `tepai --help` import it (through tepai.matchmaking); the heavy
+    # The web server and `tepai --help` import it (through tepai.recommender); the heavy
     # modules load when a page or command first needs the engine.
     code = (
         "import sys, tepai.matching;"

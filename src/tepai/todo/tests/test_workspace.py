@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tepai.engagements.views import commissioner as workspace
-from tepai.matchmaking.catalogs import CatalogMatch
+from tepai.recommender.catalogs import CatalogMatch
 
 from .conftest import World, make_demand, propose
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         database = settings.DATABASES["default"]["NAME"]
         self.stdout.write(f"数据库已就绪（{vendor}：{database}）；数据目录：{settings.TEPAI_HOME}")
         if not options["skip_warm_up"]:
-            from tepai.matchmaking.warmup import warm_up
+            from tepai.recommender.warmup import warm_up
 
             # Fills the vector cache, so `tepai match …` and the first pages never wait for
             # the sentence encoder on texts already in the database.

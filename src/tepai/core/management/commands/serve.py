@@ -79,7 +79,7 @@ class Command(BaseCommand):
         from tepai.wsgi import application
 
         if not options["no_warm_up"]:
-            from tepai.matchmaking.warmup import start_background
+            from tepai.recommender.warmup import start_background
 
             # Indexes the commissioners, outcomes and open demands while the server already
             # answers; a matching request meanwhile waits for (and shares) the build.

@@ -17,8 +17,8 @@ from tepai.demo.accounts import (
     ensure_demo_accounts,
 )
 from tepai.demo.loader import demo_password, load_demo
-from tepai.matchmaking.warmup import warm_up
 from tepai.programs.models import Batch
+from tepai.recommender.warmup import warm_up
 from tepai.reports.batch_stats import batch_report
 from tepai.reports.kpi import kpi_report
 

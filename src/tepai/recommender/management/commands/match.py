@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tepai.matching import InfeasibleAssignment, InvalidInput, MatchingError
-from tepai.matchmaking import service
-from tepai.matchmaking.live import shared_engine, snapshots
+from tepai.recommender import service
+from tepai.recommender.live import shared_engine, snapshots
 
 if TYPE_CHECKING:
     from tepai.matching import MatchingEngine
-    from tepai.matchmaking.catalogs import CatalogMatch
+    from tepai.recommender.catalogs import CatalogMatch
 
 
 class Command(BaseCommand):
@@ -276,7 +276,7 @@ class Command(BaseCommand):
 
     def _assign_list(self, options: dict[str, Any]) -> None:
         """Assign a published list exactly as its web page does (the same function)."""
-        from tepai.matchmaking.assignment import run_assignment
+        from tepai.recommender.assignment import run_assignment
 
         demand_list = service.find_demand_list(options["list"])
         self._engine()  # built here, with a progress line, rather than silently inside the run

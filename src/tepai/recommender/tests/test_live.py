@@ -12,10 +12,10 @@ from django.test import override_settings
 
 from tepai.commissioners.models import Commissioner, DeclaredConflict, WorkItem, WorkItemKind
 from tepai.matching import Demand, Expert
-from tepai.matchmaking import live, service
-from tepai.matchmaking.live import LiveIndex
 from tepai.programs.models import InnovationCentre
 from tepai.projects.models import ProjectStatus
+from tepai.recommender import live, service
+from tepai.recommender.live import LiveIndex
 from tepai.testing.factories import make_commissioner, make_enterprise, make_project
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +278,7 @@ def test_reset_drops_every_index(table: _Table, index: LiveIndex) -> None:
 
 
 def test_the_indexes_share_one_encoder() -> None:
-    from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
+    from tepai.recommender.catalogs import OPEN_DEMANDS, OUTCOMES
 
     _three()
     experts, outcomes, demands = live.shared_engine(), OUTCOMES.get(), OPEN_DEMANDS.get()

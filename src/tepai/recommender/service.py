@@ -1,7 +1,7 @@
 """Building the matching engine over the platform's database, and what the pages ask of it.
 
-This module (with :mod:`tepai.matchmaking.live`, :mod:`~tepai.matchmaking.catalogs` and
-:mod:`~tepai.matchmaking.assignment`) is the only layer between the Django apps and the
+This module (with :mod:`tepai.recommender.live`, :mod:`~tepai.recommender.catalogs` and
+:mod:`~tepai.recommender.assignment`) is the only layer between the Django apps and the
 framework-free :mod:`tepai.matching`: other apps call these functions, never the engine.
 """
 
@@ -22,16 +22,16 @@ from tepai.demands.models import Demand as DemandRecord
 from tepai.demands.models import DemandList
 from tepai.institutions.models import Institution
 from tepai.matching import Explanation, MatchingEngine, MatchResult
-from tepai.matchmaking import catalogs
-from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES, CatalogMatch
-from tepai.matchmaking.live import shared_engine
-from tepai.matchmaking.records import (
+from tepai.programs.models import Batch, InnovationCentre
+from tepai.recommender import catalogs
+from tepai.recommender.catalogs import OPEN_DEMANDS, OUTCOMES, CatalogMatch
+from tepai.recommender.conversion import (
     commissioner_queryset,
     demand_from,
     expert_from,
     expert_query,
 )
-from tepai.programs.models import Batch, InnovationCentre
+from tepai.recommender.live import shared_engine
 
 if TYPE_CHECKING:
     # SciPy (≈0.5 s to import) is loaded only by the commands and pages that assemble teams.

@@ -18,10 +18,10 @@ from django.urls import reverse
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand, DemandStatus
 from tepai.demo.loader import load_demo
-from tepai.matchmaking import live, service, warmup
-from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
-from tepai.matchmaking.live import EXPERTS
 from tepai.outcomes.models import Outcome
+from tepai.recommender import live, service, warmup
+from tepai.recommender.catalogs import OPEN_DEMANDS, OUTCOMES
+from tepai.recommender.live import EXPERTS
 from tepai.testing.factories import make_commissioner, make_enterprise
 
 
@@ -57,7 +57,7 @@ def test_warm_up_builds_every_index_and_logs_its_progress(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     _small_programme()
-    caplog.set_level(logging.INFO, logger="tepai.matchmaking.warmup")
+    caplog.set_level(logging.INFO, logger="tepai.recommender.warmup")
     done = warmup.warm_up()
     assert EXPERTS.built and OUTCOMES.built and OPEN_DEMANDS.built
     assert done.indexed == {"名特派员": 3, "项科技成果": 1, "项开放需求": 1}
@@ -71,7 +71,7 @@ def test_warm_up_builds_every_index_and_logs_its_progress(
 
 
 def test_the_settings_send_tepai_info_messages_to_the_console() -> None:
-    logger = logging.getLogger("tepai.matchmaking.warmup")
+    logger = logging.getLogger("tepai.recommender.warmup")
     assert logger.isEnabledFor(logging.INFO)
     handlers = logging.getLogger().handlers  # the root logger's, which tepai's reach
     assert any(type(handler) is logging.StreamHandler for handler in handlers)

@@ -1,4 +1,4 @@
-"""tepai.matchmaking is the only layer between the Django apps and tepai.matching."""
+"""tepai.recommender is the only layer between the Django apps and tepai.matching."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 import tepai
 
 SOURCE = Path(tepai.__file__).resolve().parent
-LAYERS = {SOURCE / "matching", SOURCE / "matchmaking"}
+LAYERS = {SOURCE / "matching", SOURCE / "recommender"}
 IMPORT = re.compile(r"^\s*(?:from|import)\s+tepai\.matching\b", re.MULTILINE)
 
 
-def test_no_app_but_matchmaking_imports_the_engine_package() -> None:
+def test_no_app_but_the_recommender_imports_the_engine_package() -> None:
     offenders = [
         str(path.relative_to(SOURCE))
         for path in sorted(SOURCE.rglob("*.py"))
@@ -31,8 +31,8 @@ def test_the_match_command_loads_neither_scipy_nor_the_url_configuration(tmp_pat
     code = (
         "import sys, django; django.setup();"
         "from django.core.management import load_command_class;"
-        "command = load_command_class('tepai.matchmaking', 'match');"
-        "import tepai.matchmaking.service;"
+        "command = load_command_class('tepai.recommender', 'match');"
+        "import tepai.recommender.service;"
         "print(command.requires_system_checks, 'scipy' in sys.modules,"
         " 'tepai.urls' in sys.modules)"
     )

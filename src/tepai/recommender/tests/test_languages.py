@@ -9,7 +9,7 @@ from django.utils import translation
 from tepai.demands.models import Demand
 from tepai.demo.loader import load_demo
 from tepai.matching import MatchingEngine, MatchResult
-from tepai.matchmaking.records import commissioner_queryset, demand_from, experts_from
+from tepai.recommender.conversion import commissioner_queryset, demand_from, experts_from
 
 pytestmark = pytest.mark.django_db
 

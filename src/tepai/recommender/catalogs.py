@@ -2,7 +2,7 @@
 
 The expert index answers "who can solve this demand"; these answer "which roadshow outcomes
 fit this demand" and "which open demands fit this commissioner". Each is a process-wide
-:class:`~tepai.matchmaking.live.LiveIndex` (copy-on-write, refreshed before use from
+:class:`~tepai.recommender.live.LiveIndex` (copy-on-write, refreshed before use from
 fingerprints), so a changed record is re-indexed and nothing else, and ranking never holds
 the index's lock.
 """
@@ -24,9 +24,9 @@ from tepai.matching import (
     MatchingEngine,
     Recommendation,
 )
-from tepai.matchmaking.live import Fingerprint, LiveIndex
-from tepai.matchmaking.records import demand_document, outcome_document, outcome_queryset
 from tepai.outcomes.models import Outcome
+from tepai.recommender.conversion import demand_document, outcome_document, outcome_queryset
+from tepai.recommender.live import Fingerprint, LiveIndex
 
 # Demands a commissioner can still take up.
 OPEN_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.MATCHING)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 
-from tepai.matchmaking.live import EXPERTS, LiveIndex, Progress, snapshots
+from tepai.recommender.live import EXPERTS, LiveIndex, Progress, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _progress(label: str) -> Progress:
 
 
 def _catalogs() -> list[LiveIndex]:
-    from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
+    from tepai.recommender.catalogs import OPEN_DEMANDS, OUTCOMES
 
     return [EXPERTS, OUTCOMES, OPEN_DEMANDS]
 
@@ -80,8 +80,8 @@ def query_texts(*, keyword_skills: bool = True) -> Iterator[str]:
     """
     from tepai.demands.models import Demand as DemandRecord
     from tepai.matching import Demand, demand_text
-    from tepai.matchmaking.records import commissioner_queryset, demand_from, expert_query
-    from tepai.matchmaking.service import team_skills
+    from tepai.recommender.conversion import commissioner_queryset, demand_from, expert_query
+    from tepai.recommender.service import team_skills
 
     engine = EXPERTS.get()
     for record in DemandRecord.objects.select_related("enterprise").iterator(chunk_size=2000):
@@ -111,11 +111,11 @@ def warm_up(
     not on an empty database); ``rehearse`` computes one demand's matching page (which
     loads SciPy for the team, compiles the thesaurus, fills the engines' lazy maps), so the
     first real page pays none of it; ``persist`` also writes the indexes' snapshots for the
-    next CLI process (:func:`tepai.matchmaking.live.snapshots`).
-    Progress goes to the ``tepai.matchmaking.warmup`` logger; the closing summary too, or to
+    next CLI process (:func:`tepai.recommender.live.snapshots`).
+    Progress goes to the ``tepai.recommender.warmup`` logger; the closing summary too, or to
     ``progress`` if given (a command's output).
     """
-    from tepai.matchmaking.service import build_encoder
+    from tepai.recommender.service import build_encoder
 
     start = time.perf_counter()
     done = WarmUp()
@@ -152,9 +152,9 @@ def warm_up(
 
 def _rehearse() -> None:
     """Compute what a demand's matching page computes, for one open demand (if any)."""
-    from tepai.matchmaking import service
-    from tepai.matchmaking.catalogs import OPEN_DEMAND_STATUSES
-    from tepai.matchmaking.records import commissioner_queryset
+    from tepai.recommender import service
+    from tepai.recommender.catalogs import OPEN_DEMAND_STATUSES
+    from tepai.recommender.conversion import commissioner_queryset
 
     record = (
         service.DemandRecord.objects.filter(status__in=OPEN_DEMAND_STATUSES)

@@ -11,10 +11,10 @@ conversion of a record into the engine's document (an :class:`~tepai.matching.Ex
 (d) the explanation wording.
 
 The process-wide indexes are :data:`EXPERTS` (commissioners; :func:`shared_engine`) here, and
-``OUTCOMES`` and ``OPEN_DEMANDS`` in :mod:`tepai.matchmaking.catalogs`.
+``OUTCOMES`` and ``OPEN_DEMANDS`` in :mod:`tepai.recommender.catalogs`.
 
 The commissioners' fingerprint is their own ``updated_at`` plus counts and latest
-``updated_at`` of everything :func:`~tepai.matchmaking.records.expert_from` reads
+``updated_at`` of everything :func:`~tepai.recommender.conversion.expert_from` reads
 (institution, work items, centres, teams, projects and their enterprises, activities and
 their enterprises, declared conflicts). Work items and declared conflicts have no
 ``updated_at``, and a membership swap keeps the counts; the signal receivers below (connected
@@ -29,7 +29,7 @@ during a build or refresh waits for it and then shares its result: there is neve
 build of the same index.
 
 Every index builds its engine with the process's one encoder
-(:func:`tepai.matchmaking.service.build_encoder`). Inside :func:`snapshots` (``tepai match``,
+(:func:`tepai.recommender.service.build_encoder`). Inside :func:`snapshots` (``tepai match``,
 the warm-up of ``tepai init``/``tepai demo``) the indexes are also kept on disk, so the next
 CLI process refreshes the previous one's index instead of building its own.
 """
@@ -160,7 +160,7 @@ def _code_key() -> str:
     root = Path(tepai.__file__).resolve().parent
     files = [
         *(root / "matching").rglob("*"),
-        *(root / "matchmaking" / name for name in ("records.py", "live.py", "catalogs.py")),
+        *(root / "recommender" / name for name in ("conversion.py", "live.py", "catalogs.py")),
     ]
     parts = [tepai.__version__, sys.version, numpy.__version__]
     for path in sorted(files):
@@ -355,7 +355,7 @@ class LiveIndex:
 
     def _new_engine(self) -> MatchingEngine:
         from tepai.matching import MatchingEngine
-        from tepai.matchmaking.service import build_encoder
+        from tepai.recommender.service import build_encoder
 
         if self._wording is None:
             return MatchingEngine(encoder=build_encoder())
@@ -372,7 +372,7 @@ def _with_current_demands(engine: MatchingEngine) -> MatchingEngine:
     (the rest of the engine is shared: it is never changed once published).
     """
     from tepai.demands.models import Demand as DemandRecord
-    from tepai.matchmaking.records import demand_from
+    from tepai.recommender.conversion import demand_from
 
     current = {str(pk): stamp for pk, stamp in DemandRecord.objects.values_list("pk", "updated_at")}
     known = engine.vocabulary.marks()
@@ -477,14 +477,14 @@ def fingerprints() -> dict[int, Fingerprint]:
 
 
 def _load_commissioners(pks: Collection[int] | None) -> Iterable[Commissioner]:
-    from tepai.matchmaking.records import commissioner_queryset
+    from tepai.recommender.conversion import commissioner_queryset
 
     people = commissioner_queryset()
     return people if pks is None else people.filter(pk__in=list(pks))
 
 
 def _expert_document(commissioner: Commissioner) -> Expert:
-    from tepai.matchmaking.records import expert_from
+    from tepai.recommender.conversion import expert_from
 
     return expert_from(commissioner)
 

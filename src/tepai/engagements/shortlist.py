@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand
 from tepai.engagements.models import OPEN_STATUSES, Proposal
-from tepai.matchmaking import service
-from tepai.matchmaking.live import shared_engine
-from tepai.matchmaking.service import CatalogMatch, Explanation
 from tepai.outcomes.models import Outcome
+from tepai.recommender import service
+from tepai.recommender.live import shared_engine
+from tepai.recommender.service import CatalogMatch, Explanation
 
 
 @dataclass(frozen=True)

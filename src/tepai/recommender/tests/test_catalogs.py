@@ -14,10 +14,10 @@ from django.test import override_settings
 from tepai.commissioners.models import Commissioner, DeclaredConflict
 from tepai.demands.models import Demand
 from tepai.demo.loader import load_demo
-from tepai.matchmaking import service
-from tepai.matchmaking.catalogs import OPEN_DEMANDS, OUTCOMES
 from tepai.outcomes.models import Outcome
 from tepai.projects.models import ProjectStatus
+from tepai.recommender import service
+from tepai.recommender.catalogs import OPEN_DEMANDS, OUTCOMES
 from tepai.testing.factories import make_project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_catalogs")]

@@ -25,9 +25,9 @@ from tepai.demands.models import Demand, DemandList
 from tepai.engagements.models import OPEN_STATUSES, Proposal
 from tepai.engagements.services import PROPOSABLE
 from tepai.matching import InfeasibleAssignment, InvalidInput
-from tepai.matchmaking.live import shared_engine
-from tepai.matchmaking.records import demand_from
-from tepai.matchmaking.service import explain_pair
+from tepai.recommender.conversion import demand_from
+from tepai.recommender.live import shared_engine
+from tepai.recommender.service import explain_pair
 
 __all__ = ["CANDIDATES", "AssignmentRun", "Pairing", "list_demands", "run_assignment"]
 

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class MatchmakingConfig(AppConfig):
-    name = "tepai.matchmaking"
-    verbose_name = _("供需对接")
