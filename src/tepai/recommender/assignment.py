@@ -162,8 +162,8 @@ def run_assignment(
         return run
     run.objective = result.objective
     run.min_demand_score = result.min_demand_score
-    for item in result.assignments:
-        demand, person = by_label[item.demand], person_by_label[item.expert]
+    for chosen in result.assignments:
+        demand, person = by_label[chosen.demand], person_by_label[chosen.expert]
         _score, text, terms = explain_pair(demand, person, engine)
-        run.pairings.append(Pairing(demand, person, item.score, text, tuple(terms)))
+        run.pairings.append(Pairing(demand, person, chosen.score, text, tuple(terms)))
     return run

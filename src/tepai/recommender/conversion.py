@@ -50,7 +50,9 @@ def expert_from(commissioner: Commissioner) -> Expert:
     clusters |= {_cluster_label(t.cluster) for t in commissioner.teams.all() if t.cluster}
     # Enterprises are identified by name on both sides, so the engine can also tell when an
     # expert works for the enterprise itself (institution == enterprise name).
-    enterprises = {p.enterprise.name for p in commissioner.projects.all() if p.enterprise_id}
+    enterprises = {
+        p.enterprise.name for p in commissioner.projects.all() if p.enterprise is not None
+    }
     for activity in commissioner.activities.all():
         enterprises |= {e.name for e in activity.enterprises.all()}
     return Expert(
@@ -101,7 +103,7 @@ def outcome_document(outcome: Outcome) -> Expert:
     return Expert(
         id=str(outcome.pk),
         name=outcome.title,
-        institution=outcome.institution.name if outcome.institution_id else "",
+        institution=outcome.institution.name if outcome.institution is not None else "",
         profile=" ".join(
             piece for piece in (outcome.description, outcome.intellectual_property) if piece
         ),

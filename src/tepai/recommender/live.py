@@ -44,7 +44,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -224,7 +224,7 @@ class LiveIndex:
         self,
         label: str,
         *,
-        fingerprints: Callable[[], dict[int, Fingerprint]],
+        fingerprints: Callable[[], Mapping[int, Fingerprint]],
         load: Callable[[Collection[int] | None], Iterable[Any]],
         to_document: Callable[[Any], Expert],
         wording: Wording | None = None,
@@ -245,7 +245,7 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._engine: MatchingEngine | None = None
         self._encoder_choice = ""
-        self._fingerprints: dict[int, Fingerprint] = {}
+        self._fingerprints: Mapping[int, Fingerprint] = {}
         # Which records the last refresh (re-)indexed: lets tests (and a curious admin) check
         # that an edit re-indexes one record, not all of them.
         self.last_indexed: list[int] = []
@@ -405,7 +405,8 @@ def reset() -> None:
 # ----- commissioners ------------------------------------------------------------------------
 
 
-def _grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[int, tuple[Any, ...]]:
+# Rows of values() querysets: each query's own TypedDict, all read the same way here.
+def _grouped(rows: Iterable[Any], key: str) -> dict[int, tuple[Any, ...]]:
     return {row.pop(key): tuple(row.values()) for row in rows}
 
 

@@ -35,7 +35,7 @@ from tepai.recommender.live import shared_engine
 
 if TYPE_CHECKING:
     # SciPy (≈0.5 s to import) is loaded only by the commands and pages that assemble teams.
-    from tepai.matching import TeamResult
+    from tepai.matching import CachedEncoder, TeamResult
 
 __all__ = [
     "CatalogMatch",
@@ -57,11 +57,11 @@ __all__ = [
     "team_skills",
 ]
 
-_encoders: dict[tuple[str, str], object | None] = {}
+_encoders: dict[tuple[str, str], CachedEncoder] = {}
 _encoders_lock = threading.Lock()
 
 
-def build_encoder() -> object | None:
+def build_encoder() -> CachedEncoder | None:
     """Return the process-wide dense encoder chosen by TEPAI_MATCH_ENCODER (or None).
 
     One instance per choice (and cache directory) per process, shared by every index and

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections
 
@@ -130,7 +131,7 @@ def warm_up(
             fresh = [text for text in batch if text not in seen]
             seen.update(fresh)
             if fresh:
-                encoder.encode(fresh)  # type: ignore[attr-defined]
+                encoder.encode(fresh)
         done.query_texts = len(seen)
         if seen:
             log.info("匹配引擎预热：已缓存 %d 条查询文本的向量", done.query_texts)
@@ -152,14 +153,13 @@ def warm_up(
 
 def _rehearse() -> None:
     """Compute what a demand's matching page computes, for one open demand (if any)."""
+    from tepai.demands.models import Demand
     from tepai.recommender import service
     from tepai.recommender.catalogs import OPEN_DEMAND_STATUSES
     from tepai.recommender.conversion import commissioner_queryset
 
     record = (
-        service.DemandRecord.objects.filter(status__in=OPEN_DEMAND_STATUSES)
-        .select_related("enterprise")
-        .first()
+        Demand.objects.filter(status__in=OPEN_DEMAND_STATUSES).select_related("enterprise").first()
     )
     engine = EXPERTS.get()
     if record is not None:
@@ -171,7 +171,7 @@ def _rehearse() -> None:
         service.recommend_demands(person, 5)
 
 
-def start_background(**options: bool) -> threading.Thread:
+def start_background(**options: Any) -> threading.Thread:
     """Run :func:`warm_up` on a daemon thread; requests meanwhile wait for or share its builds."""
 
     def run() -> None:

@@ -40,11 +40,12 @@ def _json(*args: str) -> Any:
     return json.loads(out.getvalue())
 
 
-def _recommendations(*args: str) -> list[dict[str, object]]:
+def _recommendations(*args: str) -> list[dict[str, Any]]:
     """Return the ranked rows of `tepai match recommend --format json`."""
     data = _json("recommend", *args)
     assert isinstance(data, dict)
-    return data["recommendations"]
+    rows: list[dict[str, Any]] = data["recommendations"]
+    return rows
 
 
 def test_outcomes_for_a_demand_put_the_same_technology_first() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,17 +17,18 @@ from tepai.demo.loader import load_demo
 pytestmark = pytest.mark.django_db
 
 
-def _json(*args: str) -> object:
+def _json(*args: str) -> Any:
     out = StringIO()
     call_command("match", *args, "--format", "json", stdout=out)
     return json.loads(out.getvalue())
 
 
-def _recommendations(*args: str) -> list[dict[str, object]]:
+def _recommendations(*args: str) -> list[dict[str, Any]]:
     """Return the ranked rows of `tepai match recommend --format json`."""
     data = _json("recommend", *args)
     assert isinstance(data, dict)
-    return data["recommendations"]
+    rows: list[dict[str, Any]] = data["recommendations"]
+    return rows
 
 
 def test_recommend_finds_the_dyeing_expert_with_the_real_encoder() -> None:
@@ -246,7 +248,7 @@ def test_the_cli_and_the_web_assign_a_list_identically() -> None:
     load_demo()
     name = "阿克苏地区2024年工业领域重大科技攻关需求"
     demand_list = DemandList.objects.get(name=name)
-    limits = {"max_load": 2, "per_demand_min": 1, "per_demand_max": 2}
+    limits: dict[str, Any] = {"max_load": 2, "per_demand_min": 1, "per_demand_max": 2}
     first = page_assignment(demand_list, **limits)
     assert first.feasible and len(first.pairings) >= 3, first.reasons
     # Two constraints only the web used to count: an open proposal (its pair is not offered

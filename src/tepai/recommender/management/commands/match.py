@@ -213,7 +213,7 @@ class Command(BaseCommand):
         )
         team = proposal.team
         people = service.commissioners_by_id([m.expert_id for m in team.members])
-        members = [
+        members: list[dict[str, Any]] = [
             {
                 "expert_id": int(member.expert_id),
                 "expert_code": people[member.expert_id].code,
