@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_it_imports_work_records(tmp_path: Path) -> None:
 
 def test_rows_with_a_code_update_and_rows_without_are_added(tmp_path: Path) -> None:
     make_commissioner("张三", "ZJ-01")
-    rows = [
+    rows: list[list[Any]] = [
         HEADER,
         ["GZ-01", "2024-05-20", "培训帮带", "ZJ-01", None, "30人", None, None, "纺纱培训"],
         [None, "2024-05-21", "入疆服务", "ZJ-01", None, "2", None, None, None],
@@ -165,7 +166,10 @@ def test_work_record_errors_name_row_and_column(tmp_path: Path) -> None:
 
 
 def test_changing_the_type_away_from_variety_drops_the_trial_flag(tmp_path: Path) -> None:
-    rows = [HEADER, ["GZ-07", "2024-06-01", "品种引进", None, None, "2", "是", None, None]]
+    rows: list[list[Any]] = [
+        HEADER,
+        ["GZ-07", "2024-06-01", "品种引进", None, None, "2", "是", None, None],
+    ]
     run_import(ActivityImporter, write_csv(tmp_path / "a.csv", rows))
     rows[1] = ["GZ-07", "2024-06-01", "项目落地", None, None, None, None, None, None]
 

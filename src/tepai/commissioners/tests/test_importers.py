@@ -6,6 +6,7 @@ import csv
 import datetime
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -40,7 +41,7 @@ D = datetime.date
 
 # A roster as offices really send them: a 序号 column, headers with stray and full-width
 # spaces, an alias (出生年月), every date format, titles and degrees in many wordings.
-MESSY_HEADER = [
+MESSY_HEADER: list[Any] = [
     "序号",
     "编号",
     "姓\u3000名",
@@ -53,7 +54,7 @@ MESSY_HEADER = [
     "手机号码",
     "电子邮箱",
 ]
-MESSY_ROWS = [
+MESSY_ROWS: list[list[Any]] = [
     [
         1,
         "ZJ-01",

@@ -59,7 +59,7 @@ CASES: list[tuple[Role, str, str, str, bool, tuple[int, str] | None]] = [
 
 def _setup(role: Role, status: str, contract: bool) -> tuple[Any, Demand]:
     enterprise = make_enterprise("阿克苏测试纺织有限公司")
-    user = make_user(role, **({"enterprise": enterprise} if role is ENTERPRISE else {}))
+    user = make_user(role, enterprise=enterprise) if role is ENTERPRISE else make_user(role)
     demand = Demand.objects.create(
         enterprise=enterprise, title="梳棉机除尘改造", problem="粉尘大", status=status
     )

@@ -28,7 +28,7 @@ def client_for(role: Role, language: str = "zh-hans") -> Client:
 
 def article(response: Any) -> str:
     """Return the page's own text (the help article), without the navigation around it."""
-    page = response.content.decode()
+    page: str = response.content.decode()
     return page.split('<article class="help-page card">', 1)[1].split("</article>", 1)[0]
 
 

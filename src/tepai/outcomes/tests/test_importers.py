@@ -65,6 +65,7 @@ def test_it_imports_outcomes(tmp_path: Path) -> None:
     assert result.related_created == {"单位": 1}  # 浙江大学 already exists
     first = Outcome.objects.get(code="CG-01")
     assert set(first.owners.all()) == {zhang, li}
+    assert first.institution is not None
     assert (first.institution.name, first.trl, first.roadshow_event, first.cluster) == (
         "浙江理工大学",
         6,
@@ -93,6 +94,7 @@ def test_it_updates_outcomes_keeping_empty_columns(tmp_path: Path) -> None:
 
     assert (result.created, result.updated) == (0, 1)
     outcome.refresh_from_db()
+    assert outcome.institution is not None
     assert (outcome.description, outcome.trl, outcome.institution.name) == ("新简介", 5, "浙江大学")
     assert outcome.intellectual_property == "实用新型1项"
     assert list(outcome.owners.all()) == [li]

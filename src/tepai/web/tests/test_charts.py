@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tepai.reports.documents.svg import ticks
+from tepai.reports.documents.svg import FigureLike, ticks
 from tepai.web.dashboard_figures import Chart, Series
 from tepai.web.figures import Figure
 from tepai.web.templatetags.charts import bar_chart, column_chart, funnel
@@ -56,7 +56,7 @@ def test_a_long_column_chart_labels_fewer_ticks_but_keeps_every_year() -> None:
 
 
 def test_a_funnel_shows_each_steps_share_of_the_first() -> None:
-    steps = [
+    steps: list[FigureLike] = [
         Figure("已发布", 4, "/d/?s=1"),
         Figure("对接中", 3, "/d/?s=2"),
         Figure("已完成", 1, "/d/"),

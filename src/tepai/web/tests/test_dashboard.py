@@ -29,8 +29,10 @@ def list_total(client: Client, figure: Figure) -> int:
     response = client.get(figure.url)
     assert response.status_code == 200, figure
     if figure.measure == "quantity":
-        return response.context["quantity_total"]
-    return response.context["paginator"].count
+        total: int = response.context["quantity_total"]
+        return total
+    count: int = response.context["paginator"].count
+    return count
 
 
 def board(client: Client, **params: Any) -> Any:

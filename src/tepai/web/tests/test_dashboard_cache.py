@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.test import Client, override_settings
 
 from tepai.activities.models import ActivityKind
 from tepai.testing.factories import make_activity
-from tepai.web import dashboard_cache
 from tepai.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
 
-def _board(client: Client, world: World, **params: object) -> object:
+def _board(client: Client, world: World, **params: str | int) -> object:
     response = client.get("/", {"batch": world.batch.pk, **params})
     assert response.status_code == 200
     return response.context["board"]
@@ -58,8 +58,8 @@ def test_entries_expire_and_the_cache_can_be_turned_off(
     admin = world.client("admin")
     first = _board(admin, world)
     assert _board(admin, world) is first
-    now = dashboard_cache.time.monotonic()
-    monkeypatch.setattr(dashboard_cache.time, "monotonic", lambda: now + 61)
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 61)
     assert _board(admin, world) is not first
     with override_settings(TEPAI_DASHBOARD_CACHE_SECONDS=0):
         again = _board(admin, world)

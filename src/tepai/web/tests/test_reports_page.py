@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import FileResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
@@ -276,6 +277,7 @@ def test_a_download_is_an_attachment_named_after_the_report_and_is_audited(
     job = finish(ReportJob.objects.get(), b"PK\x03\x04 word")
     response = client.get(reverse("web:report-job-download", args=[job.pk]))
     assert response.status_code == 200
+    assert isinstance(response, FileResponse)
     assert b"".join(response.streaming_content) == b"PK\x03\x04 word"
     response.close()
     assert response["Content-Type"].startswith(
@@ -303,6 +305,7 @@ def test_a_preview_is_shown_inline_and_sandboxed(
     assert response["Content-Disposition"].startswith("inline;")
     assert response["Content-Security-Policy"] == PREVIEW_CSP
     assert "sandbox" in PREVIEW_CSP and "script-src" not in PREVIEW_CSP
+    assert isinstance(response, FileResponse)
     assert "工作简报" in b"".join(response.streaming_content).decode()
     response.close()
     assert [action for action, _detail in exports] == ["export"]
