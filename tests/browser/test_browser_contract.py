@@ -41,12 +41,12 @@ def _agreed_draft(world: Any) -> Project:
     return proposal.project
 
 
-def _fill_contract(page: Any, signed: datetime.date, scan: Path) -> None:
+def _fill_contract(page: Any, world: Any, signed: datetime.date, scan: Path) -> None:
     page.fill("input[name=title]", "印染废水脱色处理技术服务合同")
     page.fill("input[name=amount]", "48.5")
     page.fill("input[name=signed_on]", signed.isoformat())
-    page.fill("input[name=client_party]", "阿克苏华纺印染有限公司")
-    page.fill("input[name=contractor_party]", "浙江理工大学")
+    page.fill("input[name=client_party]", world.mine.name)
+    page.fill("input[name=contractor_party]", world.me.institution.name)
     page.fill("input[name=starts_on]", signed.isoformat())
     page.fill("input[name=ends_on]", (signed + datetime.timedelta(days=180)).isoformat())
     page.set_input_files("input[name=attachment]", str(scan))
@@ -73,7 +73,7 @@ def test_the_enterprise_completes_the_draft_the_admin_confirms_and_the_kpi_chang
     page.goto("/company/")
     page.locator("a", has_text="完善合同信息").first.click()
     expect(page.locator("h1")).to_have_text("完善合同信息")
-    _fill_contract(page, signed, scan)
+    _fill_contract(page, world, signed, scan)
     screenshot(page, "contract-form-1366")
     page.locator("button", has_text="保存并提交确认").click()
     expect(page.locator(".messages")).to_contain_text("等待管理员确认")

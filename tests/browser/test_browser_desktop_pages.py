@@ -62,7 +62,7 @@ def test_the_audit_log_at_1366(page: Any, login: Any, screenshot: Any) -> None:
     expect(rows.first).to_be_visible()
     # Related records by name, never a bare id.
     log = page.locator("table.audit-log")
-    expect(log).to_contain_text("阿克苏华纺印染有限公司")
+    expect(log).to_contain_text(world.mine.name)
     expect(log).to_contain_text("2024-06-01 培训帮带")
     # Times in the changes read like the entry times: local, to the second, no ISO "T".
     created = log.locator("table.diff tr", has_text="创建时间").first

@@ -1,14 +1,18 @@
-"""The seeded programme the page and permission tests share: one of each record, a user per role.
+"""The seeded programme the test suites share: one of each record, a user per role.
 
 One batch (第二批, beside an earlier 第一批) with its institution, innovation centre and team;
-two commissioners (``me``, 张三, and a ``colleague``, 李四) and two enterprises (``mine`` and
-``theirs``); demands in five statuses of the workflow, a demand list, two events, outcomes with
-intents, four projects, activities of several kinds, a case, and a user of each role linked to
-those records. The signed-in roles' records each have a counterpart that is not theirs, so a
-test can check both sides of a scoping rule.
+two commissioners (``me``, 张三, who works on 印染 and 棉纺织, and a ``colleague``, 李四) and two
+enterprises (``mine``, whose products include 印染 cloth, and ``theirs``); demands in five
+statuses of the workflow, a demand list, two events, outcomes with intents, four projects,
+activities of several kinds, a case, and a user of each role linked to those records. The
+signed-in roles' records each have a counterpart that is not theirs, so a test can check both
+sides of a scoping rule. Nothing in it waits for anyone (no proposal, no demand under review
+or past its deadline, no draft contract, no service record to confirm): to-do lists are empty.
 
 The web page tests use it as it is (their assertions count its records: add to it only what
-they still pass with); the permission matrix adds the files and records its extra routes need.
+they still pass with); the permission matrix adds the files and records its extra routes need;
+the API, browser and to-do tests name its records their way (``tepai/api/tests/world.py``,
+``tests/browser/world.py``, ``tepai/todo/tests/conftest.py``) and add the few they need.
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ def build_world() -> World:
         phone="13800001234",
         email="zhangsan@example.com",
         research_fields=["纺织", "印染"],
+        bio="棉纺织工艺与设备改造",
     )
     me.centres.add(centre)
     me.teams.add(team)
@@ -126,6 +131,7 @@ def build_world() -> World:
         contact_name="王经理",
         contact_phone="13700001111",
         contact_email="boss@aksu.example.cn",
+        description="棉纱、坯布和印染面料",
     )
     theirs = make_enterprise("阿克苏果业有限公司", cluster=IndustryCluster.FRUIT_VEG)
     demands = {

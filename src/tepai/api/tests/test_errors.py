@@ -21,7 +21,7 @@ def _error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert list(body) == ["error"]
-    error = body["error"]
+    error: dict[str, Any] = body["error"]
     assert set(error) == {"code", "message", "fields"}
     assert error["code"] == code
     assert CHINESE.search(error["message"]), error["message"]

@@ -22,7 +22,8 @@ HUGE = 99999999999999999999999999  # the issue's example, far above 2^63
 def _error(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    return response.json()["error"]
+    error: dict[str, Any] = response.json()["error"]
+    return error
 
 
 @pytest.mark.parametrize(

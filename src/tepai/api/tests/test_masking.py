@@ -11,10 +11,11 @@ from tepai.commissioners.models import Commissioner
 
 pytestmark = pytest.mark.django_db
 
-ME_CLEAR = {"phone": "13812345678", "email": "zhang@example.com"}
-ME_MASKED = {"phone": "138****5678", "email": "z***@example.com"}
-MINE_CLEAR = {"contact_phone": "13711112222", "contact_email": "boss@mine.cn"}
-MINE_MASKED = {"contact_phone": "137****2222", "contact_email": "b***@mine.cn"}
+# The shared world's (tepai.testing.world): 张三's and his enterprise's contact details.
+ME_CLEAR = {"phone": "13800001234", "email": "zhangsan@example.com"}
+ME_MASKED = {"phone": "138****1234", "email": "z***@example.com"}
+MINE_CLEAR = {"contact_phone": "13700001111", "contact_email": "boss@aksu.example.cn"}
+MINE_MASKED = {"contact_phone": "137****1111", "contact_email": "b***@aksu.example.cn"}
 
 
 def _personal(record: dict[str, Any], fields: tuple[str, str]) -> dict[str, Any]:
@@ -22,7 +23,8 @@ def _personal(record: dict[str, Any], fields: tuple[str, str]) -> dict[str, Any]
 
 
 def _commissioner(world: World, role: str, pk: int) -> dict[str, Any]:
-    return world.client(role).get(f"/api/commissioners/{pk}").json()
+    body: dict[str, Any] = world.client(role).get(f"/api/commissioners/{pk}").json()
+    return body
 
 
 @pytest.mark.parametrize(
@@ -37,6 +39,7 @@ def _commissioner(world: World, role: str, pk: int) -> dict[str, Any]:
 def test_commissioner_contact_details_per_role(
     world: World, role: str, expected: dict[str, str]
 ) -> None:
+    assert {"phone": world.me.phone, "email": world.me.email} == ME_CLEAR
     record = _commissioner(world, role, world.me.pk)
     assert _personal(record, ("phone", "email")) == expected
     assert record["personal_data_masked"] is (expected is ME_MASKED)
@@ -44,8 +47,9 @@ def test_commissioner_contact_details_per_role(
 
 def test_a_commissioner_sees_colleagues_masked(world: World) -> None:
     record = _commissioner(world, "commissioner", world.colleague.pk)
+    assert (world.colleague.phone, world.colleague.email) == ("13900005678", "lisi@example.com")
     assert _personal(record, ("phone", "email")) == {
-        "phone": "139****4321",
+        "phone": "139****5678",
         "email": "l***@example.com",
     }
 
@@ -53,7 +57,7 @@ def test_a_commissioner_sees_colleagues_masked(world: World) -> None:
 def test_lists_mask_row_by_row(world: World) -> None:
     rows = world.client("commissioner").get("/api/commissioners/").json()["results"]
     phones = {row["name"]: row["phone"] for row in rows}
-    assert phones == {"张特派": "13812345678", "李同事": "139****4321"}
+    assert phones == {world.me.name: ME_CLEAR["phone"], world.colleague.name: "139****5678"}
 
 
 @pytest.mark.parametrize(
@@ -68,13 +72,15 @@ def test_lists_mask_row_by_row(world: World) -> None:
 def test_enterprise_contact_details_per_role(
     world: World, role: str, expected: dict[str, str]
 ) -> None:
+    mine = world.mine
+    assert {"contact_phone": mine.contact_phone, "contact_email": mine.contact_email} == MINE_CLEAR
     record = world.client(role).get(f"/api/enterprises/{world.mine.pk}").json()
     assert _personal(record, ("contact_phone", "contact_email")) == expected
 
 
 def test_masking_applies_to_token_clients_too(world: World) -> None:
     record = world.client("auditor", token=True).get(f"/api/commissioners/{world.me.pk}").json()
-    assert record["phone"] == "138****5678"
+    assert record["phone"] == ME_MASKED["phone"]
 
 
 def test_unparseable_legacy_phone_is_hidden_entirely(world: World) -> None:
@@ -84,4 +90,4 @@ def test_unparseable_legacy_phone_is_hidden_entirely(world: World) -> None:
 
 def test_the_masked_value_never_leaves_in_any_field(world: World) -> None:
     body = world.client("enterprise").get("/api/commissioners/").content.decode()
-    assert "13812345678" not in body and "zhang@example.com" not in body
+    assert world.me.phone not in body and world.me.email not in body

@@ -26,14 +26,19 @@ def _ids(response: Any) -> set[int]:
 
 def test_an_enterprise_sees_only_its_own_demands(world: World) -> None:
     client = world.client("enterprise")
-    assert _ids(client.get("/api/demands/")) == {world.demand_mine.pk}
+    own = {demand.pk for demand in world.demands if demand.enterprise == world.mine}
+    assert world.demand_mine.pk in own
+    assert _ids(client.get("/api/demands/")) == own
     assert client.get(f"/api/demands/{world.demand_mine.pk}").status_code == 200
     for other in (world.demand_published, world.demand_other_draft):
         assert client.get(f"/api/demands/{other.pk}").status_code == 404
 
 
 def test_a_commissioner_sees_published_demands_only(world: World) -> None:
-    assert _ids(world.client("commissioner").get("/api/demands/")) == {world.demand_published.pk}
+    # Published and every status after it, of any enterprise; no draft.
+    published = {world.base.demands[s].pk for s in ("published", "matching", "signed", "completed")}
+    published.add(world.demand_published.pk)
+    assert _ids(world.client("commissioner").get("/api/demands/")) == published
 
 
 def test_admins_and_auditors_see_every_demand(world: World) -> None:
@@ -48,9 +53,17 @@ def test_an_enterprise_sees_only_its_own_record(world: World) -> None:
 
 def test_scoped_registries_follow_the_parties(world: World) -> None:
     commissioner, enterprise = world.client("commissioner"), world.client("enterprise")
-    assert _ids(commissioner.get("/api/projects/")) == {world.project_mine.pk}
+    projects, activities = world.base.projects, world.base.activities
+    # Me's: the contract with my enterprise and a research project without one.
+    assert _ids(commissioner.get("/api/projects/")) == {
+        world.project_mine.pk,
+        projects["research"].pk,
+    }
     assert _ids(enterprise.get("/api/projects/")) == {world.project_mine.pk}
-    assert _ids(commissioner.get("/api/activities/")) == {world.activity_mine.pk}
+    assert _ids(commissioner.get("/api/activities/")) == {
+        world.activity_mine.pk,
+        activities["training"].pk,
+    }
     assert _ids(enterprise.get("/api/intents/")) == {world.intent_mine.pk}
     # The commissioner owns the outcome, so sees every intent on it.
     assert _ids(commissioner.get("/api/intents/")) == {
@@ -98,7 +111,7 @@ def test_an_enterprise_edits_its_draft_but_not_its_status(world: World) -> None:
     assert response.status_code == 200, response.content
     assert response.json()["target"] == "除尘效率 95%"
     assert response.json()["budget"] == "12.50"
-    assert response.json()["title"] == "梳棉机除尘改造"  # untouched by the partial update
+    assert response.json()["title"] == world.demand_mine.title  # untouched by the partial update
     assert client.patch(url, {"status": "published"}).status_code == 422  # not a field
     assert client.patch(url, {"enterprise": world.other.pk}).status_code == 403
 
@@ -133,9 +146,9 @@ def test_an_admin_publishes_a_demand_under_review(world: World) -> None:
         f"/api/demands/{world.demand_mine.pk}/transition", {"status": "published"}
     )
     assert response.status_code == 200
-    assert (
-        DemandTransition.objects.filter(demand=world.demand_mine).last().by == world.users["admin"]
-    )
+    transition = DemandTransition.objects.filter(demand=world.demand_mine).last()
+    assert transition is not None
+    assert transition.by == world.users["admin"]
 
 
 def test_an_enterprise_edits_only_its_own_contact_details(world: World) -> None:
@@ -173,7 +186,7 @@ def test_a_commissioner_edits_their_own_profile(world: World) -> None:
     me = Commissioner.objects.get(pk=world.me.pk)
     assert (me.bio, me.research_fields) == ("纺织除尘与节能", ["除尘", "节能"])
     assert me.phone == "13900001111"
-    assert me.name == "张特派"
+    assert me.name == world.me.name
 
 
 def test_a_commissioner_cannot_edit_official_fields_or_colleagues(world: World) -> None:
@@ -274,8 +287,8 @@ def test_an_admin_creates_and_updates_with_relations(world: World) -> None:
     )
     assert created.status_code == 201, created.content
     project = created.json()
-    assert {c["name"] for c in project["commissioners"]} == {"张特派", "李同事"}
-    assert project["demand"] == {"id": world.demand_mine.pk, "name": "梳棉机除尘改造"}
+    assert {c["name"] for c in project["commissioners"]} == {world.me.name, world.colleague.name}
+    assert project["demand"] == {"id": world.demand_mine.pk, "name": world.demand_mine.title}
     updated = client.patch(f"/api/projects/{project['id']}", {"status": "in_progress"})
     assert updated.json()["status_label"] == "执行中"
     assert {c["id"] for c in updated.json()["commissioners"]} == {world.me.pk, world.colleague.pk}

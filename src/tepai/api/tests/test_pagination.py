@@ -8,6 +8,7 @@ import pytest
 
 from tepai.api.tests.world import World
 from tepai.demands.models import Demand, DemandStatus
+from tepai.enterprises.models import Enterprise
 from tepai.search.pinyin import organisation_keys
 from tepai.testing.factories import make_enterprise
 
@@ -78,11 +79,17 @@ def test_it_searches_and_filters_demands(world: World) -> None:
     def titles(**params: object) -> set[str]:
         return {d["title"] for d in client.get("/api/demands/", params).json()["results"]}
 
-    assert titles(q="柳絮") == {"梳棉机除尘改造"}  # in the problem text
-    assert titles(q="别家") == {"印染废水处理", "草稿需求"}  # the enterprise's name
-    assert titles(status="published") == {"印染废水处理"}
-    assert titles(enterprise=world.mine.pk) == {"梳棉机除尘改造"}
-    assert titles(cluster="cotton_textile", status="draft") == {"梳棉机除尘改造"}
+    def of(enterprise: Enterprise) -> set[str]:
+        return {d.title for d in world.demands if d.enterprise == enterprise}
+
+    published = {world.base.demands["published"].title, world.demand_published.title}
+    assert "色度" not in world.demand_published.title
+    assert titles(q="色度") == {world.demand_published.title}  # in the problem text
+    assert titles(q="果业") == of(world.other)  # the enterprise's name
+    assert titles(status="published") == published
+    assert titles(enterprise=world.mine.pk) == of(world.mine)
+    # The other enterprise's draft is in another cluster.
+    assert titles(cluster="cotton_textile", status="draft") == {world.demand_mine.title}
 
 
 def test_it_filters_commissioners_by_their_relations(world: World) -> None:
@@ -92,12 +99,14 @@ def test_it_filters_commissioners_by_their_relations(world: World) -> None:
         body = client.get("/api/commissioners/", params).json()
         return {c["name"] for c in body["results"]}
 
-    assert names() == {"张特派", "李同事"}
-    assert names(team=world.team.pk) == {"张特派"}
-    assert names(centre=world.centre.pk) == {"张特派"}
-    assert names(batch=world.batch.pk) == {"张特派", "李同事"}
-    assert names(institution=world.institution.pk) == {"张特派"}
-    assert names(q="棉纺织") == {"张特派"}  # the bio
+    me, both = world.me.name, {world.me.name, world.colleague.name}
+    assert names() == both
+    assert names(team=world.team.pk) == {me}
+    assert names(centre=world.centre.pk) == {me}
+    assert names(batch=world.batch.pk) == both
+    assert names(institution=world.institution.pk) == {me}
+    assert "棉纺织" in world.me.bio and "棉纺织" not in world.colleague.bio
+    assert names(q="棉纺织") == {me}  # the bio
 
 
 def test_search_stays_within_what_the_user_may_see(world: World) -> None:

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -92,8 +93,9 @@ def test_issuing_and_revoking_are_audited(user: object) -> None:
 def test_admins_revoke_tokens_in_the_admin(user: object) -> None:
     _run("create", "etl")
     token = Token.objects.get()
-    user.is_staff = True  # type: ignore[attr-defined]
-    user.save()  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    user.is_staff = True
+    user.save()
     client = Client()
     client.force_login(user)  # a superuser
     assert client.get("/admin/api/token/").status_code == 200

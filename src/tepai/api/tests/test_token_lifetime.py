@@ -97,7 +97,7 @@ def test_other_saves_leave_the_tokens_alone(world: World) -> None:
     token, raw = issue_token(user)
     user.first_name = "王"
     user.save()
-    update_last_login(None, user)
+    update_last_login(type(user), user)
     user.account.must_change_password = False
     user.account.save()
     token.refresh_from_db()

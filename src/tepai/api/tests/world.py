@@ -1,50 +1,43 @@
-"""A small programme for API tests: one record of each kind per owner, and a user per role.
+"""The API tests' world: the shared seeded programme under the names these tests use.
 
-The commissioner user is ``world.me`` and the enterprise user ``world.mine``; every registry
-has records of theirs and records of others, so each test can check both sides of a rule.
+:func:`build_world` builds :mod:`tepai.testing.world` and names its records as the API tests
+read them (``world.me`` is 张三, ``world.mine`` his enterprise's, ``world.other`` the other
+enterprise); every registry has records of theirs and records of others, so each test can
+check both sides of a rule. Added here, for the rules only the API tests check: the other
+enterprise's published demand and draft, and a draft contract that is nobody's own.
 
-Not the shared world (:mod:`tepai.testing.world`): these tests assert its names and phones
-(张特派, 138****5678) and exact scoped lists (an enterprise sees exactly one demand of its own),
-which the shared world's records would change.
+Scoped lists are compared with the records the world made for that user (``world.demands``,
+``world.base``), not with counts, so adding a record to the shared world changes no test here.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tepai.accounts.models import Account
-from tepai.accounts.roles import Role
-from tepai.activities.models import Activity, ActivityKind
+from tepai.activities.models import Activity
 from tepai.api.tokens import issue_token
 from tepai.cases.models import Case
-from tepai.commissioners.models import Commissioner, WorkItem
+from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand, DemandStatus
 from tepai.enterprises.models import Enterprise
-from tepai.events.models import Event, EventKind
+from tepai.events.models import Event
 from tepai.institutions.models import Institution
 from tepai.outcomes.models import CooperationIntent, Outcome
 from tepai.programs.models import Batch, InnovationCentre, Team
 from tepai.projects.models import Project
-from tepai.testing.factories import (
-    make_activity,
-    make_batch,
-    make_commissioner,
-    make_enterprise,
-    make_institution,
-    make_project,
-)
+from tepai.testing import world as shared
+from tepai.testing.factories import make_project
 
 ROLES = ("admin", "commissioner", "enterprise", "auditor")
 
 
 @dataclass
 class World:
+    base: shared.World  # the shared programme, for the records not named below
     institution: Institution
     batch: Batch
     team: Team
@@ -54,21 +47,26 @@ class World:
     colleague: Commissioner
     mine: Enterprise
     other: Enterprise
-    demand_mine: Demand  # draft of my enterprise
+    demand_mine: Demand  # my enterprise's draft
     demand_published: Demand  # another enterprise's, published
     demand_other_draft: Demand  # another enterprise's draft
     outcome: Outcome  # owned by me
-    intent_mine: CooperationIntent
-    intent_other: CooperationIntent
+    intent_mine: CooperationIntent  # my enterprise's, on my outcome
+    intent_other: CooperationIntent  # another enterprise's, on my outcome
     project_mine: Project  # me with my enterprise
-    project_other: Project
+    project_other: Project  # the colleague with the other enterprise
     activity_mine: Activity  # me at my enterprise
-    activity_other: Activity
+    activity_other: Activity  # the colleague's
     case: Case
-    users: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, Any]
     # A completed draft contract waiting for confirmation (issue 11); nobody's own, so the
     # scoped lists of the other tests do not change.
-    project_draft: Project | None = None
+    project_draft: Project
+
+    @property
+    def demands(self) -> list[Demand]:
+        """Every demand the world made: the shared world's and the two added here."""
+        return [*self.base.demands.values(), self.demand_published, self.demand_other_draft]
 
     def client(self, role: str | None, *, token: bool = False, csrf: bool = False) -> ApiClient:
         """Return a client signed in as ``role`` (None: anonymous), by session or token."""
@@ -107,103 +105,44 @@ class ApiClient:
         return self.send("PATCH", path, body, **headers)
 
 
-def make_user(role: str, **account: Any) -> Any:
-    # No password: tests sign in with force_login or a token, and hashing one costs ~0.3 s.
-    user = get_user_model().objects.create_user(username=f"{role}-user", first_name=role)
-    Account.objects.create(user=user, role=Role(role), **account)
-    return user
-
-
 def build_world() -> World:
-    institution = make_institution("浙江测试大学", province="浙江")
-    batch = make_batch()
-    team = Team.objects.create(name="纺织团", batch=batch, cluster="cotton_textile")
-    centre = InnovationCentre.objects.create(
-        name="纺织服装创新中心", cluster="cotton_textile", batch=batch, lead_institution=institution
-    )
-    event = Event.objects.create(
-        name="成果路演", kind=EventKind.ROADSHOW, date=datetime.date(2024, 6, 1), batch=batch
-    )
-    me = make_commissioner(
-        batch=batch,
-        institution=institution,
-        name="张特派",
-        phone="13812345678",
-        email="zhang@example.com",
-        bio="棉纺织工艺与设备改造",
-    )
-    me.teams.add(team)
-    me.centres.add(centre)
-    WorkItem.objects.create(commissioner=me, kind="paper", title="棉纺除尘研究", year=2020)
-    colleague = make_commissioner(
-        batch=batch, name="李同事", phone="13987654321", email="li@example.com"
-    )
-    mine = make_enterprise(
-        "阿克苏我的纺织有限公司", contact_phone="13711112222", contact_email="boss@mine.cn"
-    )
-    other = make_enterprise(
-        "阿克苏别家纺织有限公司", contact_phone="13633334444", contact_email="boss@other.cn"
-    )
-    demand_mine = Demand.objects.create(
-        enterprise=mine,
-        title="梳棉机除尘改造",
-        problem="梳棉车间柳絮糊住散热片",
-        cluster="cotton_textile",
-    )
-    demand_published = Demand.objects.create(
-        enterprise=other,
-        title="印染废水处理",
-        problem="印染废水色度高",
-        status=DemandStatus.PUBLISHED,
-    )
-    demand_other_draft = Demand.objects.create(
-        enterprise=other, title="草稿需求", problem="尚未提交"
-    )
-    outcome = Outcome.objects.create(title="高效除尘装置", description="一种除尘装置")
-    outcome.owners.add(me)
-    intent_mine = CooperationIntent.objects.create(
-        outcome=outcome, enterprise=mine, date=datetime.date(2024, 6, 1)
-    )
-    intent_other = CooperationIntent.objects.create(
-        outcome=outcome, enterprise=other, date=datetime.date(2024, 6, 2)
-    )
-    project_mine = make_project(commissioners=[me], enterprise=mine, batch=batch)
-    project_other = make_project(commissioners=[colleague], enterprise=other, batch=batch)
-    activity_mine = make_activity(
-        ActivityKind.ENTERPRISE_SERVICE, commissioners=[me], enterprises=[mine], batch=batch
-    )
-    activity_other = make_activity(commissioners=[colleague], enterprises=[other], batch=batch)
-    case = Case.objects.create(title="除尘改造案例", body="改造后效率提升", batch=batch)
-    case.projects.add(project_mine)
-    world = World(
-        institution=institution,
-        batch=batch,
-        team=team,
-        centre=centre,
-        event=event,
-        me=me,
-        colleague=colleague,
-        mine=mine,
+    """Build the shared world, add what only the API tests need, and name the records."""
+    base = shared.build_world()
+    other = base.theirs
+    return World(
+        base=base,
+        institution=base.institution,
+        batch=base.batch,
+        team=base.team,
+        centre=base.centre,
+        event=base.roadshow,
+        me=base.me,
+        colleague=base.colleague,
+        mine=base.mine,
         other=other,
-        demand_mine=demand_mine,
-        demand_published=demand_published,
-        demand_other_draft=demand_other_draft,
-        outcome=outcome,
-        intent_mine=intent_mine,
-        intent_other=intent_other,
-        project_mine=project_mine,
-        project_other=project_other,
-        activity_mine=activity_mine,
-        activity_other=activity_other,
-        case=case,
+        demand_mine=base.demands["draft"],
+        demand_published=Demand.objects.create(
+            enterprise=other,
+            title="印染废水处理",
+            problem="印染废水色度高",
+            status=DemandStatus.PUBLISHED,
+        ),
+        demand_other_draft=Demand.objects.create(
+            enterprise=other, title="草稿需求", problem="尚未提交"
+        ),
+        outcome=base.outcomes["shown"],
+        intent_mine=base.intents["signed"],
+        intent_other=base.intents["transferred"],
+        project_mine=base.projects["contract"],
+        project_other=base.projects["development"],
+        activity_mine=base.activities["service"],
+        activity_other=base.activities["training_later"],
+        case=base.case,
+        users=base.users,
+        project_draft=make_project(
+            state="draft",
+            amount=12,
+            client_party=other.name,
+            contractor_party=base.institution.name,
+        ),
     )
-    world.project_draft = make_project(
-        state="draft", amount=12, client_party=other.name, contractor_party=institution.name
-    )
-    world.users = {
-        "admin": make_user("admin"),
-        "commissioner": make_user("commissioner", commissioner=me),
-        "enterprise": make_user("enterprise", enterprise=mine),
-        "auditor": make_user("auditor"),
-    }
-    return world

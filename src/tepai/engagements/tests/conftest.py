@@ -1,7 +1,9 @@
 """Personas and records for the engagement tests: one of each role, plus outsiders.
 
 Not the shared world (:mod:`tepai.testing.world`): matching and assignment rank every
-commissioner and published demand in the database, and these tests expect exactly these.
+commissioner and published demand in the database, and these tests expect exactly these (the
+shared world's 张三 works on 印染 and 棉纺织 and would compete for their demands); the profile
+tests also count these commissioners' own fields and work items.
 """
 
 from __future__ import annotations

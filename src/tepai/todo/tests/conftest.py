@@ -1,7 +1,9 @@
-"""One user per role, a published demand of the enterprise, and a proposal helper.
+"""The to-do tests' world: the shared seeded programme, whose users have nothing waiting.
 
-Not the shared world (:mod:`tepai.testing.world`): a to-do list counts every open item in the
-database, and these tests expect exactly the items they add (some an empty list).
+:func:`world` builds :mod:`tepai.testing.world` (nothing in it waits for anyone: no proposal,
+no demand under review or past its deadline, no draft contract, no service record to confirm)
+and adds a user for its second commissioner, so each test finds exactly the items it adds.
+``world.demand`` is the enterprise's published demand.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from tepai.commissioners.models import Commissioner
 from tepai.demands.models import Demand, DemandStatus
 from tepai.engagements.models import Proposal
 from tepai.enterprises.models import Enterprise
+from tepai.testing import world as shared
 from tepai.testing.accounts import make_user
-from tepai.testing.factories import make_commissioner, make_enterprise
 
 
 def make_demand(enterprise: Enterprise, title: str, **fields: Any) -> Demand:
@@ -38,6 +40,7 @@ def propose(demand: Demand, commissioner: Commissioner, days_ago: int = 0) -> Pr
 
 @dataclass
 class World:
+    base: shared.World  # the shared programme, for the records not named below
     admin: Any
     auditor: Any
     commissioner: Any
@@ -52,18 +55,20 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    me = make_commissioner(name="周印染", research_fields=["印染"])
-    mine = make_enterprise("阿克苏印染有限公司")
-    theirs = make_enterprise("温宿红枣合作社")
+    base = shared.build_world()
+    users = base.users
     return World(
-        admin=make_user(Role.ADMIN, username="clerk"),
-        auditor=make_user(Role.AUDITOR, username="auditor"),
-        commissioner=make_user(Role.COMMISSIONER, username="zhou", commissioner=me),
-        other_commissioner=make_user(Role.COMMISSIONER, username="lin"),
-        enterprise=make_user(Role.ENTERPRISE, username="yinran", enterprise=mine),
-        other_enterprise=make_user(Role.ENTERPRISE, username="hongzao", enterprise=theirs),
-        me=me,
-        mine=mine,
-        theirs=theirs,
-        demand=make_demand(mine, "印染废水脱色"),
+        base=base,
+        admin=users["admin"],
+        auditor=users["auditor"],
+        commissioner=users["commissioner"],
+        other_commissioner=make_user(
+            Role.COMMISSIONER, username="lisi", commissioner=base.colleague
+        ),
+        enterprise=users["enterprise"],
+        other_enterprise=users["other_enterprise"],
+        me=base.me,
+        mine=base.mine,
+        theirs=base.theirs,
+        demand=base.demands["published"],
     )
