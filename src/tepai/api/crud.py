@@ -105,11 +105,6 @@ def get_record(registry: Registry, user: Any, pk: int, *, detail: bool = False) 
     return record
 
 
-def served(registry: Registry) -> bool:
-    """Return True if the API has endpoints for ``registry``."""
-    return registry.api is not None
-
-
 def writable(registry: Registry) -> bool:
     """Return True if the API creates and updates records of ``registry``."""
     return registry.api is not None and registry.api.writable

@@ -29,7 +29,6 @@ from tepai.core.registries.pages import (
     choice,
     flag,
     hidden,
-    model_field,
     relation,
 )
 
@@ -51,7 +50,6 @@ __all__ = [
     "flag",
     "hidden",
     "in_menu_order",
-    "model_field",
     "registries_by_slug",
     "registry_for_model",
     "relation",

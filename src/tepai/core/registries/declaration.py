@@ -113,7 +113,6 @@ class Registry:
     # Personal fields are declared once, in tepai.core.personal_data.PERSONAL_FIELDS.
     # Called after a record is created through the web form (request user, record).
     after_create: Callable[[Any, Any], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> Label:

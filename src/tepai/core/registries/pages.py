@@ -92,7 +92,7 @@ class Inline:
     fields: tuple[str, ...]
 
 
-def model_field(model: type[Model], path: str) -> object:
+def _model_field(model: type[Model], path: str) -> object:
     """Return the field at the end of ``path`` ("enterprise__cluster" → Enterprise.cluster)."""
     field = None
     current = model
@@ -106,7 +106,7 @@ def model_field(model: type[Model], path: str) -> object:
 
 def choice(model: type[Model], lookup: str, param: str = "", label: Label = "") -> Filter:
     """Return a filter over the choices of the field at ``lookup`` (its label by default)."""
-    field = model_field(model, lookup)
+    field = _model_field(model, lookup)
     return Filter(
         param=param or lookup,
         lookup=lookup,
