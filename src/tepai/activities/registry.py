@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tepai.accounts.roles import Role, role_of
@@ -17,7 +16,6 @@ from tepai.activities.forms import ActivityForm
 from tepai.activities.importers import ActivityImporter
 from tepai.activities.models import Activity
 from tepai.cases.models import Case
-from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
 from tepai.core.registries import (
     Access,
@@ -30,11 +28,9 @@ from tepai.core.registries import (
     flag,
     hidden,
 )
-from tepai.core.registries.scopes import among
+from tepai.core.registries.scopes import linked_by
 from tepai.enterprises.models import Enterprise
-from tepai.institutions.models import Institution
-from tepai.programs.filters import attributed_batch
-from tepai.programs.models import InnovationCentre
+from tepai.programs.filters import attributed_batch, by_commissioners
 
 
 def _add_own_commissioner(user: Any, activity: Activity) -> None:
@@ -44,14 +40,6 @@ def _add_own_commissioner(user: Any, activity: Activity) -> None:
         activity.commissioners.add(account.commissioner_id)
         # A commissioner's own record of serving enterprises waits for them to confirm it.
         request_confirmation(activity)
-
-
-def _done_by_me(queryset: QuerySet, me: int | None) -> Q:
-    return among(queryset, commissioners=me)
-
-
-def _done_for_us(queryset: QuerySet, mine: int | None) -> Q:
-    return among(queryset, enterprises=mine)
 
 
 def _new_or_mine(record: Any, me: int | None) -> bool:
@@ -65,8 +53,8 @@ ACTIVITIES = Registry(
     importer=ActivityImporter,
     after=("commissioners", "enterprises", "batches"),
     access=Access(
-        commissioner_reads=_done_by_me,
-        enterprise_reads=_done_for_us,
+        commissioner_reads=linked_by("commissioners"),
+        enterprise_reads=linked_by("enterprises"),
         commissioner_changes=_new_or_mine,
         commissioner_creates=True,
     ),
@@ -94,9 +82,7 @@ ACTIVITIES = Registry(
             _("企业产业集群"),
             choices=tuple(IndustryCluster.choices),
         ),
-        hidden("centre", "commissioners__centres", InnovationCentre, _("成员所在创新中心")),
-        hidden("institution", "commissioners__institution", Institution, _("特派员派出单位")),
-        hidden("commissioners", "commissioners", Commissioner, _("特派员")),
+        *by_commissioners,
         hidden("enterprises", "enterprises", Enterprise, _("企业")),
         hidden("cases", "cases", Case, _("典型案例")),
     ),

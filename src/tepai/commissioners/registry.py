@@ -24,20 +24,13 @@ from tepai.core.registries import (
     hidden,
     relation,
 )
+from tepai.core.registries.scopes import attribute_is
 from tepai.institutions.models import Institution
 from tepai.outcomes.models import Outcome
 from tepai.programs.models import Batch, InnovationCentre, Team
 from tepai.projects.models import Project
 
 _MENU = Menu("commissioners", _("特派员"), order=30)
-
-
-def _is_me(record: Any, me: int | None) -> bool:
-    return bool(record.pk == me)
-
-
-def _is_mine(record: Any, me: int | None) -> bool:
-    return bool(record.commissioner_id == me)
 
 
 def _search_line(commissioner: Any) -> str:
@@ -54,7 +47,7 @@ COMMISSIONERS = Registry(
     after=("institutions", "batches", "teams", "centres"),
     site_search=_search_line,
     # Commissioners edit their own profile.
-    access=Access(open_to_all=True, commissioner_changes=_is_me),
+    access=Access(open_to_all=True, commissioner_changes=attribute_is("pk")),
     menu=_MENU,
     api=ENDPOINTS,
     columns=(
@@ -107,7 +100,11 @@ WORK_ITEMS = Registry(
     form=WorkItemForm,
     importer=WorkItemImporter,
     after=("commissioners",),
-    access=Access(open_to_all=True, commissioner_changes=_is_mine, commissioner_creates=True),
+    access=Access(
+        open_to_all=True,
+        commissioner_changes=attribute_is("commissioner_id"),
+        commissioner_creates=True,
+    ),
     menu=_MENU,
     columns=(
         ListColumn("title", link=True),

@@ -26,7 +26,7 @@ from tepai.core.registries import (
     hidden,
     relation,
 )
-from tepai.core.registries.scopes import linked
+from tepai.core.registries.scopes import all_records, field_is, linked
 from tepai.demands.api import ENDPOINTS
 from tepai.demands.forms import DemandForm, DemandListForm
 from tepai.demands.importers import DemandImporter, DemandListImporter
@@ -51,10 +51,6 @@ def _public_or_mine(queryset: QuerySet, me: int | None) -> Q:
     return Q(status__in=PUBLIC_STATUSES) | linked(queryset, "projects", commissioners=me)
 
 
-def _own(queryset: QuerySet, mine: int | None) -> Q:
-    return Q(enterprise=mine)
-
-
 def _still_editable(record: Any, mine: int | None) -> bool:
     # Once reviewed and published, a demand is the programme's record: changes go through
     # the programme office (and the workflow), not the enterprise's edit form.
@@ -71,7 +67,7 @@ DEMAND_LISTS = Registry(
     form=DemandListForm,
     importer=DemandListImporter,
     after=("events",),
-    access=Access(commissioner_reads=lambda queryset, me: Q()),
+    access=Access(commissioner_reads=all_records),
     menu=Menu("demand-lists", _("需求发布"), order=140, views=("engagements:list",)),
     # Composing, publishing and assigning demand lists belong to tepai.engagements.
     list_actions=(
@@ -104,7 +100,7 @@ DEMANDS = Registry(
     site_search=_search_line,
     access=Access(
         commissioner_reads=_public_or_mine,
-        enterprise_reads=_own,
+        enterprise_reads=field_is("enterprise"),
         enterprise_changes=_still_editable,
         enterprise_creates=True,
     ),

@@ -7,23 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tepai.activities.models import Activity
 from tepai.core.registries import Access, ListColumn, Menu, Registry, Related, choice, hidden
+from tepai.core.registries.scopes import all_records, attribute_is, field_is
 from tepai.enterprises.api import ENDPOINTS
 from tepai.enterprises.forms import EnterpriseForm
 from tepai.enterprises.importers import EnterpriseImporter
 from tepai.enterprises.models import Enterprise
-
-
-def _own(queryset: QuerySet, mine: int | None) -> Q:
-    return Q(pk=mine)
-
-
-def _is_own(record: Any, mine: int | None) -> bool:
-    return bool(record.pk == mine)
 
 
 def _search_line(enterprise: Any) -> str:
@@ -40,9 +32,9 @@ ENTERPRISES = Registry(
     # Commissioners see every enterprise (whom they might serve); an enterprise sees and
     # edits its own record.
     access=Access(
-        commissioner_reads=lambda queryset, me: Q(),
-        enterprise_reads=_own,
-        enterprise_changes=_is_own,
+        commissioner_reads=all_records,
+        enterprise_reads=field_is("pk"),
+        enterprise_changes=attribute_is("pk"),
     ),
     menu=Menu("enterprises", _("企业"), order=60),
     api=ENDPOINTS,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tepai.commissioners.models import Commissioner
@@ -23,7 +22,7 @@ from tepai.core.registries import (
     hidden,
     relation,
 )
-from tepai.core.registries.scopes import among
+from tepai.core.registries.scopes import attribute_is, field_is, linked_by
 from tepai.enterprises.models import Enterprise
 from tepai.events.models import Event
 from tepai.institutions.models import Institution
@@ -35,18 +34,6 @@ from tepai.programs.models import Batch
 
 _MENU = Menu("outcomes", _("成果"), order=90)
 _TRL_LEVELS = tuple((str(level), str(level)) for level in range(1, 10))
-
-
-def _on_my_outcomes(queryset: QuerySet, me: int | None) -> Q:
-    return among(queryset, outcome__owners=me)
-
-
-def _own(queryset: QuerySet, mine: int | None) -> Q:
-    return Q(enterprise=mine)
-
-
-def _is_own(record: Any, mine: int | None) -> bool:
-    return bool(record.enterprise_id == mine)
 
 
 def _search_line(outcome: Any) -> str:
@@ -94,9 +81,9 @@ INTENTS = Registry(
     importer=CooperationIntentImporter,
     after=("outcomes", "enterprises"),
     access=Access(
-        commissioner_reads=_on_my_outcomes,
-        enterprise_reads=_own,
-        enterprise_changes=_is_own,
+        commissioner_reads=linked_by("outcome__owners"),
+        enterprise_reads=field_is("enterprise"),
+        enterprise_changes=attribute_is("enterprise_id"),
         enterprise_creates=True,
     ),
     menu=_MENU,

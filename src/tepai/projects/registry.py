@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tepai.cases.models import Case
-from tepai.commissioners.models import Commissioner
 from tepai.core.choices import IndustryCluster
 from tepai.core.registries import (
     Access,
@@ -25,25 +23,15 @@ from tepai.core.registries import (
     flag,
     hidden,
 )
-from tepai.core.registries.scopes import among
+from tepai.core.registries.scopes import field_is, linked_by
 from tepai.demands.models import Demand
 from tepai.enterprises.models import Enterprise
 from tepai.events.models import Event
-from tepai.institutions.models import Institution
-from tepai.programs.filters import attributed_batch
-from tepai.programs.models import InnovationCentre
+from tepai.programs.filters import attributed_batch, by_commissioners
 from tepai.projects.api import ENDPOINTS
 from tepai.projects.forms import ProjectForm
 from tepai.projects.importers import ProjectImporter
 from tepai.projects.models import Milestone, Project
-
-
-def _mine(queryset: QuerySet, me: int | None) -> Q:
-    return among(queryset, commissioners=me)
-
-
-def _own(queryset: QuerySet, mine: int | None) -> Q:
-    return Q(enterprise=mine)
 
 
 def _search_line(project: Any) -> str:
@@ -58,7 +46,9 @@ PROJECTS = Registry(
     importer=ProjectImporter,
     after=("enterprises", "commissioners", "demands", "events", "batches"),
     site_search=_search_line,
-    access=Access(commissioner_reads=_mine, enterprise_reads=_own),
+    access=Access(
+        commissioner_reads=linked_by("commissioners"), enterprise_reads=field_is("enterprise")
+    ),
     menu=Menu("projects", _("项目"), order=100),
     api=ENDPOINTS,
     columns=(
@@ -86,9 +76,7 @@ PROJECTS = Registry(
             _("企业产业集群"),
             choices=tuple(IndustryCluster.choices),
         ),
-        hidden("centre", "commissioners__centres", InnovationCentre, _("成员所在创新中心")),
-        hidden("institution", "commissioners__institution", Institution, _("特派员派出单位")),
-        hidden("commissioners", "commissioners", Commissioner, _("特派员")),
+        *by_commissioners,
         hidden("enterprise", "enterprise", Enterprise, _("企业")),
         hidden("demand", "demand", Demand, _("需求")),
         hidden("signing_event", "signing_event", Event, _("签约活动")),
@@ -117,8 +105,8 @@ EXTRA_ACCESS = (
     (
         Milestone,
         Access(
-            commissioner_reads=lambda queryset, me: among(queryset, project__commissioners=me),
-            enterprise_reads=lambda queryset, mine: Q(project__enterprise=mine),
+            commissioner_reads=linked_by("project__commissioners"),
+            enterprise_reads=field_is("project__enterprise"),
         ),
     ),
 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from tepai.core.registries.declaration import ChangeRule, ReadRule
+
 
 def among(queryset: QuerySet, **lookup: object) -> Q:
     """Return "the record is one of those matching ``lookup``" as a primary-key subquery.
@@ -39,3 +41,28 @@ def linked(queryset: QuerySet, relation: str, **lookup: object) -> Q:
     if connections[queryset.db].vendor == "sqlite":
         return Q(Exists(rows.filter(**{field.field.name: OuterRef("pk")})))
     return Q(pk__in=rows.values(field.field.name))
+
+
+# The common shapes of a registry's access rules (tepai.core.registries.Access), so that an
+# app declares "an enterprise reads the records whose enterprise is its own" as one line.
+
+
+def all_records(queryset: QuerySet, own: int | None) -> Q:
+    """Read rule: every record (public to that role)."""
+    return Q()
+
+
+def field_is(lookup: str) -> ReadRule:
+    """Read rule: the records whose ``lookup`` is the user's own commissioner or enterprise."""
+    return lambda queryset, own: Q(**{lookup: own})
+
+
+def linked_by(path: str) -> ReadRule:
+    """Read rule: the records linked to the user's own record through many-to-many or reverse
+    ``path`` (asked as a key subquery, see :func:`among`)."""
+    return lambda queryset, own: among(queryset, **{path: own})
+
+
+def attribute_is(attribute: str) -> ChangeRule:
+    """Change rule: the record's ``attribute`` is the user's own commissioner or enterprise."""
+    return lambda record, own: bool(getattr(record, attribute) == own)
